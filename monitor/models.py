@@ -100,6 +100,20 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """A watched topic, as written in a `[[topic]]` table (see README: "Writing topics")."""
+
+    id: str
+    name: str
+    terms: tuple[str, ...] = ()  # case-insensitive, whole words, diacritics significant
+    exact_case: tuple[str, ...] = ()  # match only with exactly this capitalisation
+    ignore: tuple[str, ...] = ()  # phrases inside which an occurrence does not count
+    exclude: tuple[str, ...] = ()  # an article containing one of these is never in the topic
+    fold_accents: bool = False  # match without diacritics (and đ = d)
+    fields: tuple[str, ...] = ("title", "summary", "text")
+
+
+@dataclass(frozen=True)
 class Hit:
     """One occurrence of a term. Offsets refer to the field's text as given (not normalised)."""
 
