@@ -1,0 +1,235 @@
+"""Read the dates that feeds and article pages write, into timezone-aware datetimes.
+
+`parse_date(text)` never raises: it returns an aware datetime, or None when the text is not a
+date it can read or the date is implausible. Forms read:
+
+- RFC 822 / 1123 / 2822 (`Thu, 01 Jan 2004 19:48:21 GMT`), with a numeric zone (`+0700`,
+  `+07:00`), a named zone (`GMT`, `UT`, `EST`, `ICT`, military letters), Tuổi Trẻ's
+  `GMT+7` / `GMT+07:00`, two-digit years (`Sat, 27 Jan 24 14:15:00 +0700`: < 50 is 20xx, as
+  RFC 2822 says), no weekday, no seconds, a trailing `(UTC)` comment, RFC 850
+  (`Thursday, 01-Jan-04 ...`), extra whitespace;
+- asctime and month-first forms (`Thu Jan  1 19:48:21 2004`, `Jan 01 2004 19:48:21 GMT`);
+- W3CDTF / ISO 8601 (`2003-12-31T10:14:55Z`, offsets, fractions, no seconds, date only, year
+  and month only, the basic form `20031231T101455Z`), and VnExpress' meta form
+  `2026-10-07 07:49 + 07:00` (spaces inside the offset);
+- Vietnamese bylines, day first: `Thứ hai, 18/2/2019, 21:05 (GMT+7)`, `06/04/2025 - 05:30`.
+
+Traps handled: `email.utils` drops `GMT+7` and reads unknown zones as UTC (an unknown
+alphabetic zone here means `default_tz`, the out-of-band knowledge RFC 2822 allows: these are
+Vietnamese sources); no zone at all also means `default_tz` (Asia/Ho_Chi_Minh by default);
+offsets of a day or more, month 13 or 30 February give None, not an exception; years before
+1970 or after 2100 are rejected as implausible, future dates within that range are kept (the
+caller decides what a post dated next week means).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+__all__ = ["ICT", "parse_date", "to_iso"]
+
+ICT = ZoneInfo("Asia/Ho_Chi_Minh")
+MIN_YEAR = 1970
+MAX_YEAR = 2100
+_MAX_LEN = 200  # longer input is not a date
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_NAMED_ZONES = {
+    "z": 0, "ut": 0, "utc": 0, "gmt": 0, "wet": 0, "bst": 1, "cet": 1, "cest": 2, "eet": 2,
+    "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
+    "ict": 7, "jst": 9, "kst": 9, "hkt": 8, "sgt": 8, "awst": 8, "aest": 10, "ist": 5.5,
+}
+# RFC 822 military zones (their signs were defined backwards and are unreliable: RFC 2822
+# says treat them as -0000, except Z).
+_MILITARY = set("abcdefghiklmnopqrstuvwxy")
+
+_ZONE = r"(?P<zone>[A-Za-z]{1,5}(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?|[+-]\s*\d{1,2}(?:\s*:?\s*\d{2})?)?"
+_TIME = r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,]\d+)?)?"
+_RFC822 = re.compile(
+    r"^(?:[A-Za-z]+,?\s*)?(?P<d>\d{1,2})[\s\-]+(?P<mo>[A-Za-z]{3,9})\.?[\s\-]+(?P<y>\d{2,4})"
+    rf"(?:,?\s+{_TIME})?\s*{_ZONE}\s*$"
+)
+_MONTH_FIRST = re.compile(  # asctime `Thu Jan  1 19:48:21 2004`, `Jan 01 2004 19:48:21 GMT`
+    r"^(?:[A-Za-z]+,?\s+)?(?P<mo>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2}),?\s+"
+    rf"(?:(?P<y>\d{{4}})\s+{_TIME}|{_TIME.replace('?P<', '?P<t_')}\s+(?P<y2>\d{{4}}))?\s*{_ZONE}\s*$"
+)
+_ISO = re.compile(
+    r"^(?P<y>\d{4})(?:-?(?P<mo>\d{2})(?:-?(?P<d>\d{2}))?)?"
+    r"(?:(?:T|\s+)(?P<h>\d{2}):?(?P<mi>\d{2})(?::?(?P<s>\d{2})(?:[.,]\d+)?)?)?"
+    r"\s*(?P<zone>Z|UTC|GMT|[+-]\s*\d{2}(?:\s*:?\s*\d{2})?)?\s*$",
+    re.IGNORECASE,
+)
+_DMY = re.compile(  # Vietnamese bylines: day first, time before or after, optional (GMT+7)
+    r"(?:^|[^\d/])(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{4})(?:[^\d/]|$)"
+)
+_DMY_TIME = re.compile(r"(?:^|\D)(?P<h>\d{1,2})(?::|h)(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\D|$)")
+_DMY_ZONE = re.compile(r"(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<hh>\d{1,2})(?::?(?P<mm>\d{2}))?", re.I)
+_OFFSET = re.compile(r"^(?P<sign>[+-])\s*(?P<hh>\d{1,2})(?:\s*:?\s*(?P<mm>\d{2}))?$")
+_PAREN = re.compile(r"\s*\((?P<inner>[^)]*)\)\s*$")
+
+
+def parse_date(text: str, *, default_tz: tzinfo = ICT) -> datetime | None:
+    """Parse a feed or page date; an aware datetime, or None when unreadable or implausible."""
+    if not isinstance(text, str):
+        return None
+    s = " ".join(text.split())
+    if not s or len(s) > _MAX_LEN:
+        return None
+    s = _drop_comment(s)
+    for reader in (_read_iso, _read_rfc822, _read_month_first, _read_dmy):
+        try:
+            dt = reader(s, default_tz)
+        except (ValueError, OverflowError):
+            dt = None
+        if dt is not None:
+            return dt if MIN_YEAR <= dt.year <= MAX_YEAR else None
+    return None
+
+
+def to_iso(dt: datetime) -> str:
+    """ISO 8601 instant with its offset (`2024-01-27T14:15:00+07:00`); naive means ICT."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=ICT)
+    return dt.isoformat(timespec="seconds")
+
+
+def _drop_comment(s: str) -> str:
+    """`... +0000 (UTC)` -> `... +0000`; `21:05 (GMT+7)` keeps the zone when none precedes it."""
+    m = _PAREN.search(s)
+    if not m:
+        return s
+    head, inner = s[: m.start()], m.group("inner").strip()
+    if _zone(inner) is not None and _trailing_zone_missing(head):
+        return f"{head} {inner}"
+    return head
+
+
+def _trailing_zone_missing(head: str) -> bool:
+    return not re.search(r"(?:\s[A-Za-z]{1,5}|[+-]\s*\d{1,2}(?::?\d{2})?)$", head)
+
+
+def _zone(text: str | None) -> tzinfo | None:
+    """A tzinfo for a zone token; None when the token is not a zone at all."""
+    if not text:
+        return None
+    t = text.strip()
+    m = _OFFSET.match(t)
+    if m:
+        return _offset(m.group("sign"), m.group("hh"), m.group("mm"))
+    m = re.match(r"^(?P<name>[A-Za-z]{1,5})\s*(?:(?P<sign>[+-])\s*(?P<hh>\d{1,2})(?::?(?P<mm>\d{2}))?)?$", t)
+    if not m:
+        return None
+    name = m.group("name").lower()
+    if m.group("sign"):  # GMT+7, UTC+07:00
+        return _offset(m.group("sign"), m.group("hh"), m.group("mm")) if name in ("gmt", "utc", "ut") else None
+    if name in _NAMED_ZONES:
+        return timezone(timedelta(hours=_NAMED_ZONES[name]))
+    if name in _MILITARY:
+        return UTC
+    return _UNKNOWN
+
+
+class _Unknown(tzinfo):
+    """Marker: an alphabetic zone we do not know; the caller substitutes default_tz."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        return None
+
+
+_UNKNOWN = _Unknown()
+
+
+def _offset(sign: str, hh: str, mm: str | None) -> tzinfo | None:
+    minutes = int(hh) * 60 + int(mm or 0)
+    if int(mm or 0) >= 60 or minutes >= 24 * 60:
+        raise ValueError("offset out of range")
+    return timezone(timedelta(minutes=-minutes if sign == "-" else minutes))
+
+
+def _build(
+    y: int, mo: int, d: int, h: int, mi: int, s: int, zone: str | None, default_tz: tzinfo
+) -> datetime | None:
+    tz = _zone(zone) if zone else default_tz
+    if tz is None:
+        return None
+    if tz is _UNKNOWN:
+        tz = default_tz
+    if s == 60:  # leap second
+        s = 59
+    return datetime(y, mo, d, h, mi, s, tzinfo=tz)
+
+
+def _year(text: str) -> int:
+    y = int(text)
+    if len(text) == 2:
+        return 2000 + y if y < 50 else 1900 + y
+    if len(text) == 3:
+        return 1900 + y  # RFC 2822 obsolete three-digit years
+    return y
+
+
+def _month(name: str) -> int | None:
+    return _MONTHS.get(name[:3].lower())
+
+
+def _read_iso(s: str, default_tz: tzinfo) -> datetime | None:
+    m = _ISO.match(s)
+    if not m:
+        return None
+    g = m.groupdict()
+    if g["mo"] is None and g["h"] is not None:
+        return None
+    return _build(
+        int(g["y"]), int(g["mo"] or 1), int(g["d"] or 1),
+        int(g["h"] or 0), int(g["mi"] or 0), int(g["s"] or 0), g["zone"], default_tz,
+    )
+
+
+def _read_rfc822(s: str, default_tz: tzinfo) -> datetime | None:
+    m = _RFC822.match(s)
+    if not m:
+        return None
+    g = m.groupdict()
+    mo = _month(g["mo"])
+    if mo is None:
+        return None
+    return _build(
+        _year(g["y"]), mo, int(g["d"]),
+        int(g["h"] or 0), int(g["mi"] or 0), int(g["s"] or 0), g["zone"], default_tz,
+    )
+
+
+def _read_month_first(s: str, default_tz: tzinfo) -> datetime | None:
+    m = _MONTH_FIRST.match(s)
+    if not m:
+        return None
+    g = m.groupdict()
+    mo = _month(g["mo"])
+    year = g["y"] or g["y2"]
+    if mo is None or year is None:
+        return None
+    h, mi, sec = (g["h"], g["mi"], g["s"]) if g["y"] else (g["t_h"], g["t_mi"], g["t_s"])
+    return _build(int(year), mo, int(g["d"]), int(h or 0), int(mi or 0), int(sec or 0), g["zone"], default_tz)
+
+
+def _read_dmy(s: str, default_tz: tzinfo) -> datetime | None:
+    m = _DMY.search(s)
+    if not m:
+        return None
+    rest = s[: m.start()] + " " + s[m.end():]
+    z = _DMY_ZONE.search(rest)
+    zone = z.group(0) if z else None
+    if z:
+        rest = rest[: z.start()] + " " + rest[z.end():]
+    t = _DMY_TIME.search(rest)
+    h, mi, sec = (int(t.group("h")), int(t.group("mi")), int(t.group("s") or 0)) if t else (0, 0, 0)
+    return _build(int(m.group("y")), int(m.group("mo")), int(m.group("d")), h, mi, sec, zone, default_tz)
