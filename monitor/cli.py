@@ -1,17 +1,344 @@
-"""The command line: each command parses its options, loads the Config, calls one function."""
+"""The command line: each command parses its options, loads the Config, calls one function.
+
+No SQL, HTTP or parsing lives here; MonitorError becomes a one-line message and exit status 1
+(2 for a configuration error, so scripts can tell the two apart).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
 import click
 
-from monitor import __version__
+from monitor import __version__, alerts, logs
+from monitor.config import Config, default_config_path, load_config
+from monitor.errors import ConfigError, MonitorError
+
+log = logging.getLogger("monitor")
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Configuration file (default: $NEWS_MONITOR_CONFIG, else config/monitor.toml).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="news-monitor")
-def cli() -> None:
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", help="Log lines as text or JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="Log more (debug).")
+@click.pass_context
+def cli(ctx: click.Context, log_format: str, verbose: bool) -> None:
     """Watch Vietnamese news for topics, extract events, alert once per development."""
+    ctx.obj = logs.setup(fmt=log_format, level=logging.DEBUG if verbose else logging.INFO)
 
 
 def main() -> None:
     cli()
+
+
+@contextmanager
+def errors_reported() -> Iterator[None]:
+    """MonitorError → one clear line on stderr; ConfigError exits 2, others 1."""
+    try:
+        yield
+    except ConfigError as e:
+        click.echo(f"error: {e}", err=True)
+        raise SystemExit(2) from None
+    except MonitorError as e:
+        click.echo(f"error: {e}", err=True)
+        raise SystemExit(1) from None
+
+
+def _load(path: Path | None) -> Config:
+    config = load_config(path or default_config_path())
+    logs.add_secrets(config.secrets)
+    for warning in config.warnings:
+        log.warning("%s", warning)
+    return config
+
+
+# ---------------------------------------------------------------------------- the daemon
+
+
+@cli.command()
+@config_option
+def run(config_path: Path | None) -> None:
+    """Run the daemon: poll each feed on its interval, alert, until SIGTERM/SIGINT."""
+    from monitor.daemon import Daemon
+
+    with errors_reported():
+        config = _load(config_path)
+        asyncio.run(Daemon(config, config_path=config.path).run())
+
+
+@cli.command()
+@config_option
+def once(config_path: Path | None) -> None:
+    """Run one full cycle over every feed (fetch, parse, match, store, alert), then exit.
+
+    Exit status 0 when the cycle ran, even if some feeds failed (they are reported on stderr).
+    """
+    from monitor import scheduler
+    from monitor.store import Store
+
+    with errors_reported():
+        config = _load(config_path)
+        store = Store.open(config.database)
+        tty = sys.stderr.isatty()
+        started = time.monotonic()
+
+        def progress(rep: scheduler.FeedReport, done: int, total: int) -> None:
+            if tty:
+                state = "ok" if rep.ok else f"FAILED: {rep.error}"
+                click.echo(f"[{done}/{total}] {rep.feed}: {rep.items} items, {rep.new_articles} new, "
+                           f"{rep.alerts} alerts — {state}", err=True)
+
+        async def cycle() -> scheduler.CycleReport:
+            ctx = scheduler.make_context(config, store)
+            try:
+                return await scheduler.run_cycle(ctx, progress=progress)
+            finally:
+                await ctx.fetcher.aclose()
+
+        try:
+            report = asyncio.run(cycle())
+        finally:
+            store.close()
+        if not tty:
+            for f in report.failed:
+                click.echo(f"feed {f.feed!r} failed: {f.error}", err=True)
+        click.echo(f"once: {report.summary()} in {time.monotonic() - started:.1f} s", err=True)
+
+
+@cli.command()
+@config_option
+def check(config_path: Path | None) -> None:
+    """Validate the configuration and print what would be polled (secrets are never shown)."""
+    from monitor.store import Store
+
+    with errors_reported():
+        config = _load(config_path)
+        click.echo(f"configuration {config.path}: ok")
+        click.echo(f"database: {config.database}")
+        states = {}
+        if config.database.exists():
+            store = Store.open(config.database)
+            states = {s.url: s for s in store.feed_states()}
+            store.close()
+        click.echo(f"{len(config.feeds)} feeds:")
+        for f in config.feeds:
+            line = f"  {f.name}  {f.url}  every {_human(f.interval)}"
+            st = states.get(f.url)
+            if st and st.last_error:
+                line += f"  — failing ({st.consecutive_failures}x): {st.last_error}"
+            elif st and st.last_success_at:
+                line += f"  — ok, {st.items_seen} items seen"
+            click.echo(line)
+        click.echo(f"{len(config.topics)} topics:")
+        for t in config.topics:
+            click.echo(f"  {t.id}: {t.name} ({len(t.terms) + len(t.exact_case)} terms)")
+        if config.alerts:
+            click.echo(f"{len(config.alerts)} alert targets:")
+            for a in config.alerts:
+                routed = ", ".join(a.topics) if a.topics else "every topic"
+                for u in a.urls:
+                    click.echo(f"  {a.name}: {config.redact(alerts.redact_url(u))} ({routed})")
+        else:
+            click.echo("no [[alert]] targets: alerts are printed to the console")
+
+
+def _human(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
+# ---------------------------------------------------------------------------- tools for users
+
+
+def _read_source(source: str) -> tuple[bytes, str | None, str]:
+    """A URL is fetched (with the daemon's limits), anything else is read as a file."""
+    if source.startswith(("http://", "https://")):
+        from monitor.fetch import Fetcher
+
+        async def get() -> Any:
+            async with Fetcher() as f:
+                return await f.get(source)
+
+        result = asyncio.run(get())
+        return result.content, result.content_type, result.final_url
+    return Path(source).read_bytes(), None, source
+
+
+@cli.command("parse-feed")
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per source.")
+@click.argument("sources", nargs=-1, required=True)
+def parse_feed_cmd(sources: tuple[str, ...], as_json: bool) -> None:
+    """Parse feeds (URLs or files) and print what was read."""
+    from monitor import feeds
+    from monitor.dates import to_iso
+
+    failed = 0
+    for source in sources:
+        record: dict[str, Any] = {"source": source, "feed": None, "entries": [], "error": None}
+        try:
+            data, ctype, url = _read_source(source)
+            parsed = feeds.parse_feed(data, url=url if url.startswith("http") else None, content_type=ctype)
+            record["feed"] = {"title": parsed.title, "link": parsed.link}
+            record["entries"] = [
+                {"id": e.id, "link": e.link, "title": e.title, "summary": e.summary,
+                 "published": to_iso(e.published) if e.published else None}
+                for e in parsed.entries
+            ]
+        except (MonitorError, OSError) as e:
+            record["error"] = str(e) if isinstance(e, MonitorError) else f"cannot read {source}: {e.strerror or e}"
+            failed += 1
+        _print_feed(record, as_json)
+    if failed:
+        raise SystemExit(1)
+
+
+def _print_feed(record: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    if record["error"]:
+        click.echo(f"{record['source']}: error: {record['error']}", err=True)
+        return
+    click.echo(f"{record['source']}: {record['feed']['title']} — {len(record['entries'])} entries")
+    for e in record["entries"]:
+        click.echo(f"  {e['published'] or '(no date)':25}  {e['title']}\n  {'':25}  {e['link'] or e['id']}")
+
+
+def _lines(path: str) -> Iterator[str]:
+    if path == "-":
+        yield from sys.stdin
+        return
+    with open(path, encoding="utf-8") as f:
+        yield from f
+
+
+def _run_lines(fn: Callable[..., int], path: str, **kwargs: Any) -> None:
+    try:
+        bad = fn(lines=_lines(path), out=sys.stdout, **kwargs)
+    except OSError as e:
+        raise click.ClickException(f"cannot read {path}: {e.strerror or e}") from None
+    if bad:
+        click.echo(f"{bad} malformed input lines skipped", err=True)
+
+
+@cli.command()
+@config_option
+@click.option("--explain", is_flag=True, help="Say why each topic matched or not.")
+@click.argument("file", default="-")
+def match(config_path: Path | None, explain: bool, file: str) -> None:
+    """Match JSON lines ({"id","title","summary","text","published"}) against the configured topics."""
+    from monitor import topics
+
+    with errors_reported():
+        config = _load(config_path)
+        _run_lines(topics.run_match, file, topics=config.topics, explain=explain)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
+@click.argument("file", default="-")
+def extract(as_json: bool, file: str) -> None:
+    """Extract events from JSON lines ({"id","title","summary","text","published"})."""
+    from monitor import events
+
+    _run_lines(events.run_extract, file, as_json=as_json)
+
+
+@cli.command("extract-page")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+@click.argument("source")
+def extract_page(source: str, as_json: bool) -> None:
+    """Extract the article from a page (URL or file), for users writing site rules."""
+    from monitor import pages
+
+    with errors_reported():
+        try:
+            data, _ctype, url = _read_source(source)
+        except OSError as e:
+            raise click.ClickException(f"cannot read {source}: {e.strerror or e}") from None
+        pages.run_extract_page(url, data, sys.stdout, as_json=as_json)
+
+
+# ---------------------------------------------------------------------------- delivery
+
+
+@cli.command("notify-test")
+@config_option
+@click.option("--target", default=None, help="Only this [[alert]] target.")
+def notify_test(config_path: Path | None, target: str | None) -> None:
+    """Send a test message to each alert target and report per service what happened."""
+    with errors_reported():
+        config = _load(config_path)
+        targets = [a for a in config.alerts if target in (None, a.name)]
+        if target and not targets:
+            raise ConfigError(f"no [[alert]] named {target!r} (known: {', '.join(a.name for a in config.alerts)})")
+        failures = 0
+        for a in targets or []:
+            for url in a.urls:
+                result = alerts.send(url, alerts.render_test_message(language=a.language))
+                state = "ok" if result.ok else f"FAILED: {config.redact(result.detail)}"
+                click.echo(f"{a.name}: {config.redact(result.service)}: {state}")
+                failures += not result.ok
+        if not config.alerts:
+            click.echo("no [[alert]] targets configured: alerts go to the console")
+        if failures:
+            raise SystemExit(1)
+
+
+@cli.group(invoke_without_command=True)
+@config_option
+@click.option("--failed", is_flag=True, help="Only alerts that gave up.")
+@click.pass_context
+def outbox(ctx: click.Context, config_path: Path | None, failed: bool) -> None:
+    """List pending and failed alerts."""
+    ctx.ensure_object(dict)
+    ctx.obj = {"config_path": config_path}
+    if ctx.invoked_subcommand is not None:
+        return
+    from monitor.store import Store
+
+    with errors_reported():
+        config = _load(config_path)
+        store = Store.open(config.database)
+        rows = store.outbox(statuses=("failed",) if failed else ("pending", "failed"))
+        store.close()
+        if not rows:
+            click.echo("outbox is empty: every alert was delivered")
+        for r in rows:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created_at))
+            err = f" — {r.last_error}" if r.last_error else ""
+            click.echo(f"#{r.id} {r.status:7} {when} {r.target}: {r.title} (attempts {r.attempts}){err}")
+
+
+@outbox.command("retry")
+@click.argument("item_id", type=int, required=False)
+@click.pass_context
+def outbox_retry(ctx: click.Context, item_id: int | None) -> None:
+    """Requeue a failed alert (or all failed alerts); the daemon or `once` sends them."""
+    from monitor.store import Store
+
+    with errors_reported():
+        config = _load(ctx.obj["config_path"])
+        store = Store.open(config.database)
+        n = store.retry(item_id, now=time.time())
+        store.close()
+        click.echo(f"{n} alerts requeued")
+

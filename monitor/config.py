@@ -1,0 +1,413 @@
+"""Load and validate the TOML configuration into a frozen `Config`.
+
+Every key is declared once in the tables below (name, type, default, help); the loader checks
+each file against them, so a typo is an error that names the file, the table and the key rather
+than a setting silently ignored. `${VAR}` in strings is expanded from the environment, then from
+systemd credentials (`$CREDENTIALS_DIRECTORY/VAR`); every expanded value is a secret and is
+redacted from logs, errors and `check` output.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import stat
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from monitor.errors import ConfigError
+from monitor.models import Topic
+from monitor.sdnotify import secret
+
+DEFAULT_CONFIG = "config/monitor.toml"
+ENV_CONFIG = "NEWS_MONITOR_CONFIG"
+DEFAULT_INTERVAL = 300.0  # seconds between polls of a feed when it names none
+MIN_INTERVAL = 1.0
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type | tuple[type, ...]
+    default: Any
+    help: str
+
+
+MONITOR_SETTINGS = (
+    Setting("database", str, "state/monitor.db", "SQLite file; relative paths resolve against the config file"),
+    Setting("max_age", (str, int), "2d", "on a feed's first poll, older items are stored without alerts"),
+    Setting("include", list, [], "globs of more files holding [[feed]], [[topic]] and [[alert]] tables"),
+    Setting("interval", (str, int), "5m", "default poll interval of a feed"),
+    Setting("timezone", str, "Asia/Ho_Chi_Minh", "time zone of alert times"),
+    Setting("language", str, "vi", "language of alerts: vi or en"),
+    Setting("max_body", (str, int), "15MiB", "cap on a decompressed response body"),
+    Setting("deadline", (str, int), "60s", "total time one fetch may take, retries included"),
+    Setting("per_host", int, 2, "requests at a time to one host"),
+    Setting("max_in_flight", int, 16, "requests at a time overall"),
+    Setting("retention", (str, int), "90d", "articles and events older than this are pruned"),
+)
+FEED_SETTINGS = (
+    Setting("name", str, None, "shown in alerts and status"),
+    Setting("url", str, None, "feed address (http or https)"),
+    Setting("interval", (str, int), None, "time between polls, e.g. 5m"),
+    Setting("type", str, "rss", "rss (also Atom/RDF), html (a listing page) or sitemap"),
+    Setting("fetch_articles", str, "matched", "fetch article pages: matched, all or none"),
+    Setting("selectors", dict, {}, "for type = html: item, link, title, time CSS selectors"),
+    Setting("enabled", bool, True, "false keeps the feed in the file but does not poll it"),
+)
+TOPIC_SETTINGS = (
+    Setting("id", str, None, "short stable identifier, used in routing and the database"),
+    Setting("name", str, None, "shown in alerts"),
+    Setting("terms", list, [], "matched case-insensitively, whole words, diacritics significant"),
+    Setting("exact_case", list, [], "matched only with exactly this capitalisation"),
+    Setting("ignore", list, [], "phrases inside which an occurrence does not count"),
+    Setting("exclude", list, [], "an article containing one of these is never in the topic"),
+    Setting("fold_accents", bool, False, "match without regard to diacritics (and đ = d)"),
+    Setting("fields", list, ["title", "summary", "text"], "where to look"),
+)
+ALERT_SETTINGS = (
+    Setting("name", str, None, "the target's name, used in logs and `notify-test --target`"),
+    Setting("urls", list, None, "apprise URLs; ${VAR} is expanded from the environment"),
+    Setting("topics", list, None, "topic ids routed here; default every topic"),
+    Setting("language", str, None, "vi or en; default [monitor] language"),
+    Setting("format", str, None, "text, markdown or html; default per service"),
+)
+FETCH_ARTICLE_MODES = ("matched", "all", "none")
+FEED_TYPES = ("rss", "html", "sitemap")
+TOPIC_FIELDS = ("title", "summary", "text")
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)")
+_DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB)?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {"b": 1, "kb": 1000, "kib": 1024, "mb": 10**6, "mib": 2**20, "gb": 10**9, "gib": 2**30}
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    name: str
+    url: str
+    interval: float
+    type: str = "rss"
+    fetch_articles: str = "matched"
+    selectors: Mapping[str, str] = field(default_factory=dict)
+    enabled: bool = True
+    source: str = ""  # the file it was defined in
+
+
+@dataclass(frozen=True)
+class AlertConfig:
+    name: str
+    urls: tuple[str, ...]
+    topics: tuple[str, ...] | None = None  # None: every topic
+    language: str = "vi"
+    format: str | None = None
+    source: str = ""
+
+    def routes(self, topic: str) -> bool:
+        return self.topics is None or topic in self.topics
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    database: Path
+    max_age: float
+    feeds: tuple[FeedConfig, ...]
+    topics: tuple[Topic, ...]
+    alerts: tuple[AlertConfig, ...]
+    timezone: str = "Asia/Ho_Chi_Minh"
+    language: str = "vi"
+    max_body: int = 15 * 2**20
+    deadline: float = 60.0
+    per_host: int = 2
+    max_in_flight: int = 16
+    retention: float = 90 * 86400.0
+    secrets: frozenset[str] = frozenset()
+    warnings: tuple[str, ...] = ()
+
+    def redact(self, text: str) -> str:
+        return redact(text, self.secrets)
+
+
+def default_config_path() -> Path:
+    return Path(os.environ.get(ENV_CONFIG) or DEFAULT_CONFIG)
+
+
+def redact(text: str, secrets: frozenset[str] | set[str]) -> str:
+    """Replace every secret value in `text` by `***` (longest first, so overlaps cannot leak)."""
+    for value in sorted(secrets, key=len, reverse=True):
+        if value:
+            text = text.replace(value, "***")
+    return text
+
+
+def parse_duration(value: str | int | float, *, where: str, key: str) -> float:
+    """"90s", "5m", "1h30m", "2d", or a number of seconds."""
+    if isinstance(value, bool):
+        raise ConfigError(f"{key} must be a duration such as \"5m\", not {value!r}", path=where)
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        text = value.strip().replace(" ", "")
+        parts = _DURATION.findall(text)
+        if not parts or "".join(n + u for n, u in parts) != text:
+            raise ConfigError(
+                f"{key} = {value!r} is not a duration: write a number with a unit, such as \"90s\", \"5m\", \"2h\" or \"2d\"",
+                path=where,
+            )
+        seconds = sum(float(n) * _DURATION_UNITS[u] for n, u in parts)
+    if seconds <= 0:
+        raise ConfigError(f"{key} must be longer than zero", path=where)
+    return seconds
+
+
+def parse_size(value: str | int, *, where: str, key: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    m = _SIZE.match(str(value))
+    if not m:
+        raise ConfigError(f"{key} = {value!r} is not a size: write e.g. \"15MiB\"", path=where)
+    return int(float(m.group(1)) * _SIZE_UNITS[(m.group(2) or "b").lower()])
+
+
+def _expand(value: str, *, where: str, key: str, secrets: set[str]) -> str:
+    def substitute(m: re.Match[str]) -> str:
+        name = m.group(1)
+        found = secret(name)
+        if found is None:
+            raise ConfigError(
+                f"{key} uses ${{{name}}}, which is not set: export {name} in the environment "
+                f"(or the EnvironmentFile), or provide it as a systemd credential named {name} "
+                f"or {name.lower().replace('_', '-')}",
+                path=where,
+            )
+        secrets.add(found)
+        return found
+
+    return _VAR.sub(substitute, value)
+
+
+def _check_keys(table: Mapping[str, Any], settings: tuple[Setting, ...], *, where: str, label: str) -> dict[str, Any]:
+    known = {s.name: s for s in settings}
+    for key in table:
+        if key not in known:
+            close = [k for k in known if k.replace("_", "") == key.replace("_", "").replace("-", "")]
+            hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(known)}"
+            raise ConfigError(f"{label}: unknown key {key!r}{hint}", path=where)
+    values: dict[str, Any] = {}
+    for s in settings:
+        if s.name not in table:
+            if s.default is None:
+                raise ConfigError(f"{label}: {s.name} is missing ({s.help})", path=where)
+            values[s.name] = s.default
+            continue
+        value = table[s.name]
+        if not isinstance(value, s.type) or (isinstance(value, bool) and s.type in (int, (str, int))):
+            want = " or ".join(t.__name__ for t in (s.type if isinstance(s.type, tuple) else (s.type,)))
+            raise ConfigError(f"{label}: {s.name} must be a {want}, not {value!r}", path=where)
+        values[s.name] = value
+    return values
+
+
+def _strings(values: Any, *, where: str, label: str, key: str) -> tuple[str, ...]:
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        raise ConfigError(f"{label}: every item of {key} must be a non-empty string", path=where)
+    return tuple(v.strip() for v in values)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(
+            "file not found: create it (see config/monitor.toml in the repository) or pass --config PATH",
+            path=str(path),
+        ) from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"not valid TOML: {e}", path=str(path)) from None
+    except OSError as e:
+        raise ConfigError(f"cannot read: {e.strerror}", path=str(path)) from None
+
+
+def _feed(table: Any, i: int, *, where: str, default_interval: float) -> FeedConfig:
+    label = f"[[feed]] #{i + 1}"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{label} must be a table", path=where)
+    v = _check_keys(table, FEED_SETTINGS, where=where, label=label)
+    label = f"[[feed]] {v['name']!r}"
+    url = v["url"].strip()
+    if not re.match(r"^https?://[^/\s]+", url, re.IGNORECASE):
+        raise ConfigError(f"{label}: url {url!r} must start with http:// or https://", path=where)
+    if v["type"] not in FEED_TYPES:
+        raise ConfigError(f"{label}: type must be one of {', '.join(FEED_TYPES)}", path=where)
+    if v["fetch_articles"] not in FETCH_ARTICLE_MODES:
+        raise ConfigError(f"{label}: fetch_articles must be one of {', '.join(FETCH_ARTICLE_MODES)}", path=where)
+    interval = default_interval
+    if table.get("interval") is not None:
+        interval = max(MIN_INTERVAL, parse_duration(v["interval"], where=where, key=f"{label}: interval"))
+    return FeedConfig(
+        name=v["name"].strip(),
+        url=url,
+        interval=interval,
+        type=v["type"],
+        fetch_articles=v["fetch_articles"],
+        selectors={str(k): str(s) for k, s in v["selectors"].items()},
+        enabled=v["enabled"],
+        source=where,
+    )
+
+
+def _topic(table: Any, i: int, *, where: str) -> Topic:
+    label = f"[[topic]] #{i + 1}"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{label} must be a table", path=where)
+    v = _check_keys(table, TOPIC_SETTINGS, where=where, label=label)
+    label = f"[[topic]] {v['id']!r}"
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", v["id"]):
+        raise ConfigError(f"{label}: id may hold only letters, digits, '-', '_' and '.'", path=where)
+    lists = {k: _strings(v[k], where=where, label=label, key=k) for k in ("terms", "exact_case", "ignore", "exclude")}
+    if not lists["terms"] and not lists["exact_case"]:
+        raise ConfigError(f"{label}: give at least one of terms or exact_case", path=where)
+    fields = _strings(v["fields"], where=where, label=label, key="fields")
+    bad = [f for f in fields if f not in TOPIC_FIELDS]
+    if bad or not fields:
+        raise ConfigError(f"{label}: fields may hold only {', '.join(TOPIC_FIELDS)}", path=where)
+    return Topic(id=v["id"], name=v["name"].strip(), fold_accents=v["fold_accents"], fields=fields, **lists)
+
+
+def _alert(table: Any, i: int, *, where: str, secrets: set[str], language: str) -> AlertConfig:
+    label = f"[[alert]] #{i + 1}"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{label} must be a table", path=where)
+    v = _check_keys(table, ALERT_SETTINGS, where=where, label=label)
+    label = f"[[alert]] {v['name']!r}"
+    raw = _strings(v["urls"], where=where, label=label, key="urls")
+    if not raw:
+        raise ConfigError(f"{label}: urls is empty: give at least one apprise URL", path=where)
+    urls = tuple(_expand(u, where=where, key=f"{label}: urls", secrets=secrets) for u in raw)
+    for u in urls:
+        if "://" not in u:
+            raise ConfigError(f"{label}: {redact(u, secrets)!r} is not an apprise URL (scheme://...)", path=where)
+    lang = v["language"] or language
+    if lang not in ("vi", "en"):
+        raise ConfigError(f"{label}: language must be vi or en", path=where)
+    if v["format"] not in (None, "text", "markdown", "html"):
+        raise ConfigError(f"{label}: format must be text, markdown or html", path=where)
+    topics = None if v["topics"] is None else _strings(v["topics"], where=where, label=label, key="topics")
+    return AlertConfig(name=v["name"], urls=urls, topics=topics, language=lang, format=v["format"], source=where)
+
+
+def _collect(
+    tables: list[tuple[str, dict[str, Any]]], key: str, build: Callable[[Any, int, str], Any]
+) -> list[Any]:
+    out = []
+    for where, doc in tables:
+        items = doc.get(key, [])
+        if not isinstance(items, list):
+            raise ConfigError(f"{key} must be written as [[{key}]] tables", path=where)
+        out.extend(build(item, i, where) for i, item in enumerate(items))
+    return out
+
+
+def _unique(items: list[Any], attr: str, kind: str) -> None:
+    seen: dict[str, str] = {}
+    for item in items:
+        value = getattr(item, attr)
+        if value in seen:
+            raise ConfigError(
+                f"[[{kind}]] {attr} {value!r} is defined twice (also in {seen[value]}): {attr}s must be unique",
+                path=item.source if hasattr(item, "source") else None,
+            )
+        seen[value] = getattr(item, "source", "")
+
+
+def _permissions_warning(path: Path, secrets: set[str]) -> list[str]:
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    holds_secret = any(s and s in text for s in secrets) or bool(re.search(r"://[^/\s:@]+:[^@\s$]+@", text))
+    if holds_secret and mode & (stat.S_IROTH | stat.S_IWOTH):
+        return [f"{path}: holds a secret and is readable by other users: run `chmod 600 {path}`"]
+    return []
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Read the main file and its includes; raise ConfigError naming the file and key on any problem."""
+    main = Path(path) if path is not None else default_config_path()
+    doc = _read_toml(main)
+    where = str(main)
+    unknown = set(doc) - {"monitor", "feed", "topic", "alert"}
+    if unknown:
+        raise ConfigError(
+            f"unknown table {sorted(unknown)[0]!r}: the file may hold [monitor], [[feed]], [[topic]] and [[alert]]",
+            path=where,
+        )
+    m = _check_keys(doc.get("monitor", {}), MONITOR_SETTINGS, where=where, label="[monitor]")
+    base = main.parent
+    tables = [(where, doc)]
+    for pattern in _strings(m["include"], where=where, label="[monitor]", key="include"):
+        for inc in sorted(glob.glob(str(base / pattern))):
+            sub = _read_toml(Path(inc))
+            extra = set(sub) - {"feed", "topic", "alert"}
+            if extra:
+                raise ConfigError(
+                    f"an included file may hold only [[feed]], [[topic]] and [[alert]], not {sorted(extra)[0]!r}",
+                    path=inc,
+                )
+            tables.append((inc, sub))
+    interval = max(MIN_INTERVAL, parse_duration(m["interval"], where=where, key="[monitor]: interval"))
+    if m["language"] not in ("vi", "en"):
+        raise ConfigError("[monitor]: language must be vi or en", path=where)
+    try:
+        ZoneInfo(m["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"[monitor]: timezone {m['timezone']!r} is not a known IANA zone (e.g. Asia/Ho_Chi_Minh)", path=where
+        ) from None
+    secrets: set[str] = set()
+    feeds = _collect(tables, "feed", lambda t, i, w: _feed(t, i, where=w, default_interval=interval))
+    topics = _collect(tables, "topic", lambda t, i, w: _topic(t, i, where=w))
+    alerts = _collect(
+        tables, "alert", lambda t, i, w: _alert(t, i, where=w, secrets=secrets, language=m["language"])
+    )
+    _unique(feeds, "url", "feed")
+    _unique(feeds, "name", "feed")
+    _unique(alerts, "name", "alert")
+    ids = [t.id for t in topics]
+    for dup in {i for i in ids if ids.count(i) > 1}:
+        raise ConfigError(f"[[topic]] id {dup!r} is defined twice: topic ids must be unique", path=where)
+    for a in alerts:
+        for t in a.topics or ():
+            if t not in ids:
+                raise ConfigError(
+                    f"[[alert]] {a.name!r}: topics names {t!r}, which no [[topic]] defines (known: {', '.join(ids) or 'none'})",
+                    path=a.source,
+                )
+    warnings = [w for p in (main, *(Path(w) for w, _ in tables[1:])) for w in _permissions_warning(p, secrets)]
+    db = Path(m["database"]).expanduser()
+    return Config(
+        path=main,
+        database=db if db.is_absolute() else base / db,
+        max_age=parse_duration(m["max_age"], where=where, key="[monitor]: max_age"),
+        feeds=tuple(f for f in feeds if f.enabled),
+        topics=tuple(topics),
+        alerts=tuple(alerts),
+        timezone=m["timezone"],
+        language=m["language"],
+        max_body=parse_size(m["max_body"], where=where, key="[monitor]: max_body"),
+        deadline=parse_duration(m["deadline"], where=where, key="[monitor]: deadline"),
+        per_host=m["per_host"],
+        max_in_flight=m["max_in_flight"],
+        retention=parse_duration(m["retention"], where=where, key="[monitor]: retention"),
+        secrets=frozenset(secrets),
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,351 @@
+"""The orchestrator: one feed's way from fetch to outbox, a cycle over all feeds, delivery, the daemon.
+
+`process_feed` reads top to bottom as the pipeline (like Miniflux's RefreshFeed):
+conditional GET → parse → identity → only new articles → match topics → article pages for the
+matched ones → match again on full text → plan alerts → one transaction → next poll time.
+It is the only place that catches every exception: one feed's failure is recorded on that feed
+and never touches another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from monitor import alerts, feeds, identity, pages
+from monitor.config import AlertConfig, Config, FeedConfig
+from monitor.errors import FetchError, HTTPStatusError, MonitorError, ParseError, RateLimited
+from monitor.fetch import Fetcher, FetchLimits
+from monitor.models import Article, Entry, Match, ParsedFeed, Topic
+from monitor.store import FeedResults, OutboxItem, Store
+from monitor.topics import Matcher
+
+log = logging.getLogger(__name__)
+
+CONSOLE_TARGET = AlertConfig(name="console", urls=(alerts.CONSOLE,))
+MAX_BACKOFF = 6 * 3600.0  # a failing feed is retried at least every 6 hours, never abandoned
+DELIVERY_BACKOFF = (30.0, 6 * 3600.0)  # first retry after ~30 s, doubling up to 6 h
+GIVE_UP_AFTER = 2 * 86400.0  # an undeliverable alert is marked failed (still visible) after 2 days
+
+
+@dataclass
+class FeedReport:
+    feed: str
+    ok: bool
+    items: int = 0
+    new_articles: int = 0
+    alerts: int = 0
+    error: str | None = None
+    warning: str | None = None
+
+
+@dataclass
+class CycleReport:
+    feeds: list[FeedReport] = field(default_factory=list)
+    sent: int = 0
+    delivery_failures: int = 0
+
+    @property
+    def failed(self) -> list[FeedReport]:
+        return [f for f in self.feeds if not f.ok]
+
+    def summary(self) -> str:
+        new = sum(f.new_articles for f in self.feeds)
+        queued = sum(f.alerts for f in self.feeds)
+        text = (
+            f"{len(self.feeds) - len(self.failed)}/{len(self.feeds)} feeds ok, {new} new articles, "
+            f"{queued} alerts queued, {self.sent} sent"
+        )
+        if self.delivery_failures:
+            text += f", {self.delivery_failures} delivery failures (see `news-monitor outbox`)"
+        return text
+
+
+@dataclass
+class Context:
+    """What a cycle needs, built once from a Config and passed explicitly."""
+
+    config: Config
+    store: Store
+    fetcher: Fetcher
+    matcher: Matcher
+    clock: Callable[[], float] = time.time
+
+    @property
+    def targets(self) -> tuple[AlertConfig, ...]:
+        return self.config.alerts or (CONSOLE_TARGET,)
+
+
+def make_context(config: Config, store: Store, *, clock: Callable[[], float] = time.time) -> Context:
+    limits = FetchLimits(max_bytes=config.max_body, deadline=config.deadline)
+    fetcher = Fetcher(limits=limits, per_host=config.per_host, max_in_flight=config.max_in_flight)
+    store.sync_feeds((f.url, f.name) for f in config.feeds)
+    return Context(config, store, fetcher, Matcher(config.topics), clock)
+
+
+# ---------------------------------------------------------------------------- one feed
+
+
+async def process_feed(ctx: Context, feed: FeedConfig) -> FeedReport:
+    state = ctx.store.feed_state(feed.url)
+    now = ctx.clock()
+    try:
+        result = await ctx.fetcher.get(feed.url, etag=state.etag, last_modified=state.last_modified)
+        if result.not_modified:
+            ctx.store.record_not_modified(feed.url, now=now, next_poll_at=next_poll(feed, now))
+            return FeedReport(feed.name, ok=True)
+        parsed = parse_document(feed, result.content, result.final_url, result.content_type)
+        entries = _dedup_entries(parsed.entries, feed.url)
+        known = ctx.store.known_keys(entries)
+        fresh = [article_from(feed, e, key) for key, e in entries.items() if key not in known]
+        matched = [(a, ctx.matcher.matching(fields_of(a))) for a in fresh]
+        matched = await _enrich(ctx, feed, matched)
+        first_poll = state.first_poll_at is None
+        outbox = plan_article_alerts(ctx, matched, first_poll=first_poll, now=now)
+        warning = "; ".join(parsed.warnings) or None
+        results = FeedResults(
+            url=feed.url, status=result.status, etag=result.etag, last_modified=result.last_modified,
+            items=len(parsed.entries), articles=fresh,
+            matches=[(a.key, m) for a, ms in matched for m in ms], alerts=outbox,
+            next_poll_at=next_poll(feed, now, ttl_minutes=parsed.ttl, max_age=result.cache_max_age),
+            warning=warning,
+        )
+        created = ctx.store.save_results(results, now=now)
+        return FeedReport(feed.name, True, len(parsed.entries), len(fresh), created, warning=warning)
+    except MonitorError as e:
+        return _failed(ctx, feed, state.consecutive_failures, now, e)
+    except Exception as e:  # the per-feed guard: a bug in one stage must not stop the other feeds
+        log.exception("feed=%r internal error", feed.name)
+        return _failed(ctx, feed, state.consecutive_failures, now, e)
+
+
+def _failed(ctx: Context, feed: FeedConfig, failures: int, now: float, error: Exception) -> FeedReport:
+    text = ctx.config.redact(describe(error))
+    retry_after = error.retry_after if isinstance(error, RateLimited) else None
+    status = error.status if isinstance(error, HTTPStatusError) else None
+    when = failure_backoff(feed, now, failures + 1, retry_after)
+    try:
+        ctx.store.record_failure(feed.url, text, now=now, next_poll_at=when, status=status)
+    except MonitorError as e:
+        log.error("feed=%r could not record its failure: %s", feed.name, e)
+    log.warning("feed=%r failed: %s", feed.name, text)
+    return FeedReport(feed.name, ok=False, error=text)
+
+
+def describe(error: Exception) -> str:
+    if isinstance(error, MonitorError):
+        return str(error)
+    return f"internal error ({type(error).__name__}: {error}); please report it"
+
+
+def parse_document(feed: FeedConfig, content: bytes, url: str, content_type: str | None) -> ParsedFeed:
+    if feed.type == "html":
+        return pages.parse_listing(content, url=url, selectors=feed.selectors or None)
+    if feed.type == "sitemap":
+        return feeds.parse_sitemap(content, url=url)
+    try:
+        return feeds.parse_feed(content, url=url, content_type=content_type)
+    except feeds.NotAFeed as e:
+        if e.alternates:
+            raise ParseError(
+                f"{url} is a web page, not a feed; it announces these feeds: {', '.join(e.alternates)} "
+                "— put one of them in the feed's url",
+                source=url,
+            ) from e
+        raise
+
+
+def _dedup_entries(entries: Sequence[Entry], feed_url: str) -> dict[str, Entry]:
+    """Key each entry by its identity; the first of several entries with one identity wins."""
+    out: dict[str, Entry] = {}
+    for e in entries:
+        out.setdefault(identity.article_key(e, feed_url=feed_url), e)
+    return out
+
+
+def article_from(feed: FeedConfig, entry: Entry, key: str) -> Article:
+    return Article(
+        key=key, url=entry.link, title=entry.title, summary=entry.summary, feed=feed.name,
+        published=entry.published, text=entry.content,
+    )
+
+
+def fields_of(article: Article) -> dict[str, str]:
+    return {"title": article.title, "summary": article.summary, "text": article.text}
+
+
+async def _enrich(
+    ctx: Context, feed: FeedConfig, matched: list[tuple[Article, list[Match]]]
+) -> list[tuple[Article, list[Match]]]:
+    """Fetch the page of each new article that matched (or of every one, for fetch_articles = "all")
+    and match again on the full text: a topic may appear only in the body."""
+    if feed.fetch_articles == "none":
+        return matched
+    wanted = [i for i, (a, ms) in enumerate(matched) if a.url and (ms or feed.fetch_articles == "all")]
+    pages_read = await asyncio.gather(*(_read_page(ctx, matched[i][0]) for i in wanted))
+    out = list(matched)
+    for i, page_text in zip(wanted, pages_read, strict=True):
+        if page_text:
+            article = replace(matched[i][0], text=page_text)
+            out[i] = (article, ctx.matcher.matching(fields_of(article)))
+    return out
+
+
+async def _read_page(ctx: Context, article: Article) -> str | None:
+    assert article.url
+    try:
+        result = await ctx.fetcher.get_page(article.url)
+        page = pages.extract(result.content, url=result.final_url, content_type=result.content_type)
+    except (FetchError, ParseError) as e:
+        log.info("article=%s page not read: %s", article.url, ctx.config.redact(str(e)))
+        return None
+    return "\n".join(p for p in (page.lead, page.text) if p)
+
+
+# ---------------------------------------------------------------------------- alerts
+
+
+def plan_article_alerts(
+    ctx: Context, matched: Sequence[tuple[Article, Sequence[Match]]], *, first_poll: bool, now: float
+) -> list[OutboxItem]:
+    """One outbox row per (new matching article, alert target, apprise URL).
+
+    Old items never alert: an item dated more than max_age ago, and on a feed's first poll an
+    undated item too (so adding a feed or a topic does not flood).
+    """
+    topics = {t.id: t for t in ctx.config.topics}
+    items: list[OutboxItem] = []
+    for article, matches in matched:
+        if not matches or _too_old(article, now, ctx.config.max_age, first_poll):
+            continue
+        for target in ctx.targets:
+            routed = [(topics[m.topic], m) for m in matches if target.routes(m.topic)]
+            if routed:
+                items.extend(_outbox_rows(article, routed, target))
+    return items
+
+
+def _too_old(article: Article, now: float, max_age: float, first_poll: bool) -> bool:
+    if article.published is None:
+        return first_poll
+    return article.published.timestamp() < now - max_age
+
+
+def _outbox_rows(article: Article, routed: list[tuple[Topic, Match]], target: AlertConfig) -> list[OutboxItem]:
+    rows = []
+    for url in target.urls:
+        fmt = target.format or alerts.format_for(url)
+        msg = alerts.render_article_alert(article, routed, body_format=fmt, language=target.language)
+        uhash = url_hash(url)
+        rows.append(
+            OutboxItem(
+                key=f"article|{article.key}|{target.name}|{uhash}", target=target.name, url_hash=uhash,
+                topics=tuple(t.id for t, _ in routed), article=article.key, kind="article",
+                title=msg.title, body=msg.body, body_format=msg.body_format,
+            )
+        )
+    return rows
+
+
+def url_hash(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+async def deliver(ctx: Context, *, limit: int = 100) -> tuple[int, int]:
+    """Send the due outbox rows; returns (sent, failed attempts). A slow target runs in a worker
+    thread so it never stalls polling."""
+    urls = {(t.name, url_hash(u)): u for t in ctx.targets for u in t.urls}
+    sent = failed = 0
+    for item in ctx.store.due_alerts(ctx.clock(), limit=limit):
+        assert item.id is not None
+        url = urls.get((item.target, item.url_hash))
+        if url is None:
+            ctx.store.mark_failed_attempt(
+                item.id, f"target {item.target!r} is no longer in the configuration", next_attempt_at=None
+            )
+            failed += 1
+            continue
+        message = alerts.Message(item.title, item.body, item.body_format)
+        result = await asyncio.to_thread(alerts.send, url, message)
+        now = ctx.clock()
+        if result.ok:
+            ctx.store.mark_sent(item.id, now=now)
+            sent += 1
+            continue
+        failed += 1
+        detail = ctx.config.redact(result.detail or "delivery failed")
+        retry_at = delivery_retry_at(item.attempts + 1, item.created_at, now)
+        ctx.store.mark_failed_attempt(item.id, detail, next_attempt_at=retry_at)
+        log.warning("alert=%d target=%r not delivered (attempt %d): %s", item.id, item.target, item.attempts + 1, detail)
+    return sent, failed
+
+
+def delivery_retry_at(attempts: int, created_at: float, now: float) -> float | None:
+    if now - created_at >= GIVE_UP_AFTER:
+        return None
+    base, cap = DELIVERY_BACKOFF
+    delay = min(cap, base * 2 ** (attempts - 1))
+    return now + delay * random.uniform(0.8, 1.2)
+
+
+# ---------------------------------------------------------------------------- timing
+
+
+def next_poll(feed: FeedConfig, now: float, *, ttl_minutes: int | None = None, max_age: int | None = None) -> float:
+    """The feed's interval with ±10% jitter, stretched (never beyond 4x) by <ttl> or Cache-Control."""
+    interval = feed.interval
+    hint = max(ttl_minutes * 60 if ttl_minutes else 0, max_age or 0)
+    if hint > interval:
+        interval = min(hint, 4 * feed.interval)
+    return now + interval * random.uniform(0.9, 1.1)
+
+
+def failure_backoff(feed: FeedConfig, now: float, failures: int, retry_after: float | None) -> float:
+    """Exponential backoff from the feed's interval, capped at 6 h; Retry-After wins when later."""
+    delay = min(MAX_BACKOFF, feed.interval * 2 ** min(failures - 1, 10))
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, 24 * 3600.0))
+    return now + delay * random.uniform(0.9, 1.1)
+
+
+# ---------------------------------------------------------------------------- cycles
+
+
+async def run_cycle(
+    ctx: Context, *, only_due: bool = False, progress: Callable[[FeedReport, int, int], None] | None = None
+) -> CycleReport:
+    """Poll every feed (or only those due), then deliver what is due in the outbox."""
+    now = ctx.clock()
+    feeds_to_poll = list(ctx.config.feeds)
+    if only_due:
+        due = set(ctx.store.due_feeds([f.url for f in feeds_to_poll], now))
+        feeds_to_poll = [f for f in feeds_to_poll if f.url in due]
+    report = CycleReport()
+    if not feeds_to_poll and only_due:
+        report.sent, report.delivery_failures = await deliver(ctx)
+        return report
+    cycle = ctx.store.start_cycle(now)
+
+    async def one(feed: FeedConfig) -> None:
+        rep = await process_feed(ctx, feed)
+        report.feeds.append(rep)
+        if progress:
+            progress(rep, len(report.feeds), len(feeds_to_poll))
+
+    await asyncio.gather(*(one(f) for f in feeds_to_poll))
+    report.sent, report.delivery_failures = await deliver(ctx)
+    ctx.store.finish_cycle(
+        cycle, now=ctx.clock(), feeds=len(report.feeds), failed=len(report.failed),
+        new_articles=sum(f.new_articles for f in report.feeds), alerts=sum(f.alerts for f in report.feeds),
+    )
+    return report
+
+
+def utc(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)

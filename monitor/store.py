@@ -1,0 +1,401 @@
+"""All state in one SQLite file: feeds, articles, topic matches, the alert outbox.
+
+The only module that imports sqlite_utils. WAL mode, a busy timeout so a user's backup or
+sqlite3 shell makes us wait rather than crash, schema versioned with sqlite_utils.Migrations.
+One write transaction per feed's results: the articles of a poll and the outbox rows they cause
+are committed together, so a crash never leaves an article recorded without its alert, nor an
+alert without its article. Delivery reads the outbox; only a delivered row is marked sent.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from monitor.errors import StoreError
+from monitor.models import Article, Match
+
+migrations = sqlite_utils.Migrations("monitor")
+BUSY_TIMEOUT_MS = 30_000
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE feeds (
+            url TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            first_poll_at REAL,
+            last_poll_at REAL,
+            last_success_at REAL,
+            last_status INTEGER,
+            last_error TEXT,
+            last_error_at REAL,
+            failing_since REAL,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            items_seen INTEGER NOT NULL DEFAULT 0,
+            last_items INTEGER,
+            next_poll_at REAL NOT NULL DEFAULT 0,
+            warning TEXT
+        );
+        CREATE TABLE articles (
+            key TEXT PRIMARY KEY,
+            url TEXT,
+            title TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            published TEXT,
+            feed TEXT NOT NULL,
+            first_seen REAL NOT NULL
+        );
+        CREATE INDEX articles_first_seen ON articles(first_seen);
+        CREATE TABLE matches (
+            article TEXT NOT NULL REFERENCES articles(key) ON DELETE CASCADE,
+            topic TEXT NOT NULL,
+            terms TEXT NOT NULL,
+            hits TEXT NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (article, topic)
+        );
+        CREATE INDEX matches_topic_at ON matches(topic, at);
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            target TEXT NOT NULL,
+            url_hash TEXT NOT NULL,
+            topics TEXT NOT NULL,
+            article TEXT,
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            body_format TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            next_attempt_at REAL NOT NULL,
+            sent_at REAL,
+            last_error TEXT
+        );
+        CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+        CREATE TABLE seen (
+            key TEXT PRIMARY KEY,
+            at REAL NOT NULL
+        );
+        CREATE TABLE cycles (
+            id INTEGER PRIMARY KEY,
+            started_at REAL NOT NULL,
+            finished_at REAL,
+            feeds INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            new_articles INTEGER NOT NULL DEFAULT 0,
+            alerts INTEGER NOT NULL DEFAULT 0
+        );
+        """
+    )
+
+
+@dataclass(frozen=True)
+class FeedState:
+    url: str
+    name: str
+    etag: str | None = None
+    last_modified: str | None = None
+    first_poll_at: float | None = None
+    last_poll_at: float | None = None
+    last_success_at: float | None = None
+    last_status: int | None = None
+    last_error: str | None = None
+    last_error_at: float | None = None
+    failing_since: float | None = None
+    consecutive_failures: int = 0
+    items_seen: int = 0
+    last_items: int | None = None
+    next_poll_at: float = 0.0
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """An alert to deliver: one row per (alert target, apprise URL)."""
+
+    key: str  # idempotency key: kind|subject|target|url_hash
+    target: str
+    url_hash: str
+    topics: tuple[str, ...]
+    article: str | None
+    kind: str  # "article", "event", "update", "health", "test"
+    title: str
+    body: str
+    body_format: str = "text"
+    id: int | None = None
+    status: str = "pending"
+    attempts: int = 0
+    created_at: float = 0.0
+    next_attempt_at: float = 0.0
+    sent_at: float | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedResults:
+    """What one successful poll of a feed produced, written in one transaction."""
+
+    url: str
+    status: int
+    etag: str | None
+    last_modified: str | None
+    items: int  # entries in the document
+    articles: Sequence[Article]  # the new ones
+    matches: Sequence[tuple[str, Match]]  # (article key, match) for new articles
+    alerts: Sequence[OutboxItem]
+    next_poll_at: float
+    warning: str | None = None
+
+
+class Store:
+    def __init__(self, db: sqlite_utils.Database, path: Path | None = None) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        path = Path(path)
+        with _translated(f"cannot open the database {path}"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            db = sqlite_utils.Database(conn)
+            migrations.apply(db)
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self.db.conn
+        with _translated("write failed"):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with _translated("read failed"):
+            cur = self.db.conn.execute(sql, params)
+            cols = [c[0] for c in cur.description]
+            return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    # ------------------------------------------------------------------ feeds
+
+    def sync_feeds(self, feeds: Iterable[tuple[str, str]]) -> None:
+        """Make sure every configured (url, name) has a row; names follow the configuration."""
+        with self.transaction() as conn:
+            for url, name in feeds:
+                conn.execute(
+                    "INSERT INTO feeds (url, name) VALUES (?, ?) ON CONFLICT(url) DO UPDATE SET name = excluded.name",
+                    (url, name),
+                )
+
+    def feed_state(self, url: str) -> FeedState:
+        rows = self._rows("SELECT * FROM feeds WHERE url = ?", (url,))
+        return FeedState(**rows[0]) if rows else FeedState(url=url, name=url)
+
+    def feed_states(self) -> list[FeedState]:
+        return [FeedState(**r) for r in self._rows("SELECT * FROM feeds ORDER BY name")]
+
+    def due_feeds(self, urls: Sequence[str], now: float) -> list[str]:
+        due = {r["url"] for r in self._rows("SELECT url FROM feeds WHERE next_poll_at <= ?", (now,))}
+        return [u for u in urls if u in due]
+
+    def record_failure(self, url: str, error: str, *, now: float, next_poll_at: float, status: int | None) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                """UPDATE feeds SET last_poll_at = ?, last_error = ?, last_error_at = ?, last_status = ?,
+                   consecutive_failures = consecutive_failures + 1,
+                   failing_since = COALESCE(failing_since, ?), next_poll_at = ?,
+                   first_poll_at = first_poll_at
+                   WHERE url = ?""",
+                (now, error, now, status, now, next_poll_at, url),
+            )
+
+    def record_not_modified(self, url: str, *, now: float, next_poll_at: float) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                """UPDATE feeds SET last_poll_at = ?, last_success_at = ?, last_status = 304, last_error = NULL,
+                   consecutive_failures = 0, failing_since = NULL, next_poll_at = ? WHERE url = ?""",
+                (now, now, next_poll_at, url),
+            )
+
+    # ------------------------------------------------------------------ articles
+
+    def known_keys(self, keys: Iterable[str]) -> set[str]:
+        keys = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for table in ("articles", "seen"):
+                found.update(r["key"] for r in self._rows(f"SELECT key FROM {table} WHERE key IN ({marks})", chunk))
+        return found
+
+    def save_results(self, results: FeedResults, *, now: float) -> int:
+        """Articles, matches and their outbox rows in one transaction; returns outbox rows created."""
+        with self.transaction() as conn:
+            conn.executemany(
+                """INSERT OR IGNORE INTO articles (key, url, title, summary, text, published, feed, first_seen)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    (a.key, a.url, a.title, a.summary, a.text, a.published.isoformat() if a.published else None,
+                     a.feed, now)
+                    for a in results.articles
+                ],
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO matches (article, topic, terms, hits, at) VALUES (?, ?, ?, ?, ?)",
+                [(key, m.topic, json.dumps(m.terms, ensure_ascii=False), _hits_json(m), now) for key, m in results.matches],
+            )
+            created = self._insert_outbox(conn, results.alerts, now)
+            conn.execute(
+                """UPDATE feeds SET etag = ?, last_modified = ?, first_poll_at = COALESCE(first_poll_at, ?),
+                   last_poll_at = ?, last_success_at = ?, last_status = ?, last_error = NULL,
+                   consecutive_failures = 0, failing_since = NULL, items_seen = items_seen + ?,
+                   last_items = ?, next_poll_at = ?, warning = ? WHERE url = ?""",
+                (results.etag, results.last_modified, now, now, now, results.status, len(results.articles),
+                 results.items, results.next_poll_at, results.warning, results.url),
+            )
+        return created
+
+    # ------------------------------------------------------------------ outbox
+
+    @staticmethod
+    def _insert_outbox(conn: sqlite3.Connection, items: Iterable[OutboxItem], now: float) -> int:
+        created = 0
+        for it in items:
+            cur = conn.execute(
+                """INSERT OR IGNORE INTO outbox (key, target, url_hash, topics, article, kind, title, body,
+                   body_format, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (it.key, it.target, it.url_hash, json.dumps(it.topics), it.article, it.kind, it.title, it.body,
+                 it.body_format, now, now),
+            )
+            created += cur.rowcount
+        return created
+
+    def enqueue(self, items: Sequence[OutboxItem], *, now: float) -> int:
+        with self.transaction() as conn:
+            return self._insert_outbox(conn, items, now)
+
+    def due_alerts(self, now: float, limit: int = 100) -> list[OutboxItem]:
+        rows = self._rows(
+            "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            (now, limit),
+        )
+        return [_outbox_item(r) for r in rows]
+
+    def outbox(self, *, statuses: Sequence[str] = ("pending", "failed")) -> list[OutboxItem]:
+        marks = ",".join("?" * len(statuses))
+        return [_outbox_item(r) for r in self._rows(f"SELECT * FROM outbox WHERE status IN ({marks}) ORDER BY id", statuses)]
+
+    def mark_sent(self, item_id: int, *, now: float) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                (now, item_id),
+            )
+
+    def mark_failed_attempt(self, item_id: int, error: str, *, next_attempt_at: float | None) -> None:
+        """Record a failed attempt: retry at next_attempt_at, or give up (status 'failed') when None."""
+        with self.transaction() as conn:
+            conn.execute(
+                """UPDATE outbox SET attempts = attempts + 1, last_error = ?,
+                   status = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END,
+                   next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?""",
+                (error, next_attempt_at, next_attempt_at, item_id),
+            )
+
+    def retry(self, item_id: int | None, *, now: float) -> int:
+        """Requeue one failed alert (or all of them): they are sent again on the next delivery."""
+        with self.transaction() as conn:
+            sql = "UPDATE outbox SET status = 'pending', next_attempt_at = ?, created_at = ? WHERE status = 'failed'"
+            params: tuple[Any, ...] = (now, now)
+            if item_id is not None:
+                sql += " AND id = ?"
+                params += (item_id,)
+            return conn.execute(sql, params).rowcount
+
+    # ------------------------------------------------------------------ cycles and status
+
+    def start_cycle(self, now: float) -> int:
+        with self.transaction() as conn:
+            return int(conn.execute("INSERT INTO cycles (started_at) VALUES (?)", (now,)).lastrowid or 0)
+
+    def finish_cycle(self, cycle: int, *, now: float, feeds: int, failed: int, new_articles: int, alerts: int) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE cycles SET finished_at = ?, feeds = ?, failed = ?, new_articles = ?, alerts = ? WHERE id = ?",
+                (now, feeds, failed, new_articles, alerts, cycle),
+            )
+
+    def counts(self) -> dict[str, int]:
+        row = self._rows(
+            """SELECT (SELECT COUNT(*) FROM articles) AS articles,
+                      (SELECT COUNT(*) FROM outbox WHERE status = 'pending') AS pending,
+                      (SELECT COUNT(*) FROM outbox WHERE status = 'failed') AS failed,
+                      (SELECT COUNT(*) FROM outbox WHERE status = 'sent') AS sent"""
+        )[0]
+        return {k: int(v) for k, v in row.items()}
+
+    def integrity_ok(self) -> bool:
+        return self._rows("PRAGMA integrity_check")[0]["integrity_check"] == "ok"
+
+
+def _hits_json(m: Match) -> str:
+    return json.dumps(
+        [{"term": h.term, "field": h.field, "start": h.start, "end": h.end, "snippet": h.snippet} for h in m.hits],
+        ensure_ascii=False,
+    )
+
+
+def _outbox_item(row: dict[str, Any]) -> OutboxItem:
+    row = dict(row)
+    row["topics"] = tuple(json.loads(row["topics"]))
+    return OutboxItem(**row)
+
+
+@contextmanager
+def _translated(what: str) -> Iterator[None]:
+    """Turn sqlite3 errors into StoreError with words a user can act on."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        text = str(e)
+        if "locked" in text or "busy" in text:
+            raise StoreError(f"{what}: the database is locked by another process (a backup or a sqlite3 shell?); will retry") from e
+        if "full" in text:
+            raise StoreError(f"{what}: the disk is full; free space and the daemon will carry on") from e
+        raise StoreError(f"{what}: {text}") from e
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{what}: {e}") from e
+    except OSError as e:
+        raise StoreError(f"{what}: {e.strerror or e}") from e
+
+
+def now_ts() -> float:
+    return time.time()
