@@ -1,0 +1,648 @@
+"""Parse RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and Google News sitemaps into `ParsedFeed`.
+
+    bytes ─_sniff─► (not a feed? NotAFeed) ─_decode─► str ─_repair─► clean XML ─lxml(recover)─►
+    tree ─_read_rss / _read_atom─► ParsedFeed(Entry...)   (text fields as plain text)
+
+Whatever the bytes, only `ParseError` (or its subclass `NotAFeed`) comes out. Traps handled:
+
+- Hostile XML: the DOCTYPE and its internal subset are cut out before lxml sees the document,
+  and the parser never resolves entities, loads DTDs or touches the network, so a billion-laughs
+  bomb costs nothing and `file:///etc/passwd` is never read (its reference stays literal text).
+- HTML named entities XML does not define (`&eacute;`, `&ocirc;`, `&nbsp;`) become characters
+  before parsing; unknown names (`&doesnotexist;`) and bare `&` (VnExpress enclosure URLs) are
+  escaped so no item is lost; numeric references to C1 code points (`&#146;`) mean cp1252.
+- Junk before the root element (a browser banner), `<item>` fragments with no channel (wrapped),
+  undeclared prefixes (`dc:` with no xmlns), NUL and other control bytes, truncated bodies and
+  unclosed tags (lxml's recover mode keeps what is there). Each repair is a `warnings` line.
+- Encodings: BOMs (UTF-8 from Dân trí, UTF-16/32), UTF-16 without BOM (Vietnambiz), the HTTP
+  charset (wins over the document when it names a real codec; an empty `charset=` is ignored),
+  a declared encoding that lies (bytes that decode as UTF-8 are UTF-8), cp1252 when nothing
+  else fits ("demoronize").
+- Text: CDATA holding HTML (`<a><img></a></br>summary`, Dân trí's broken `<a …/>`) becomes the
+  plain text; entities inside CDATA (Thanh Niên titles) are decoded; whitespace collapsed;
+  C0/C1 controls and bidi override/isolate characters dropped; lengths capped.
+- Not a feed: an HTML page (with the feed URLs it advertises in `<link rel="alternate">`), JSON,
+  images and empty bodies raise `NotAFeed`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from html.entities import html5, name2codepoint
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from monitor.dates import parse_date
+from monitor.errors import ParseError
+from monitor.models import Entry, ParsedFeed
+
+__all__ = ["NotAFeed", "parse_feed", "parse_sitemap"]
+
+MAX_TITLE = 2_000
+MAX_SUMMARY = 20_000
+MAX_CONTENT = 200_000
+
+
+class NotAFeed(ParseError):
+    """The document is not a feed (HTML page, JSON, image, empty body).
+
+    `alternates` holds the absolute feed URLs an HTML page advertises with
+    `<link rel="alternate" type="application/rss+xml|atom+xml">`.
+    """
+
+    def __init__(self, message: str, *, source: str | None = None, alternates: Iterable[str] = ()) -> None:
+        self.alternates: tuple[str, ...] = tuple(alternates)
+        super().__init__(message, source=source)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None = None) -> ParsedFeed:
+    """Parse an RSS/Atom document (or a Google News sitemap) fetched from `url`."""
+    try:
+        return _parse(data, url=url, content_type=content_type, sitemap=False)
+    except ParseError:
+        raise
+    except Exception as exc:  # a parser must not take the daemon down: report it as a ParseError
+        raise ParseError(f"{url or 'document'}: unreadable feed ({type(exc).__name__}: {exc})", source=url) from exc
+
+
+def parse_sitemap(data: bytes, *, url: str | None = None) -> ParsedFeed:
+    """Parse a Google News sitemap (`<urlset>` of `<url><loc>` with `<news:news>`)."""
+    try:
+        return _parse(data, url=url, content_type=None, sitemap=True)
+    except ParseError:
+        raise
+    except Exception as exc:
+        raise ParseError(f"{url or 'document'}: unreadable sitemap ({type(exc).__name__}: {exc})", source=url) from exc
+
+
+def _parse(data: bytes, *, url: str | None, content_type: str | None, sitemap: bool) -> ParsedFeed:
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"parse_feed() wants bytes, not {type(data).__name__}")
+    data = bytes(data)
+    warnings: list[str] = []
+    _sniff(data, url)
+    text = _decode(data, _charset(content_type), warnings)
+    text = _repair(text, url, warnings)
+    root = _lxml_parse(text, url, warnings)
+    kind = _local(root.tag)
+    if kind == "html":
+        raise NotAFeed(f"{url or 'document'}: an HTML page, not a feed", source=url, alternates=_alternates(text, url))
+    if kind == "urlset":
+        return _read_sitemap(root, url, warnings)
+    if sitemap:
+        raise NotAFeed(f"{url or 'document'}: not a sitemap (root element <{kind}>)", source=url)
+    if kind == "feed":
+        return _read_atom(root, url, warnings)
+    if kind in ("rss", "rdf", "channel"):
+        return _read_rss(root, url, warnings)
+    raise NotAFeed(f"{url or 'document'}: not a feed (root element <{kind}>)", source=url)
+
+
+# --------------------------------------------------------------------------- sniffing and decoding
+
+_MAGIC = (
+    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive"), (b"\x1f\x8b", "gzip data"),
+    (b"RIFF", "a RIFF (WebP?) file"),
+)
+
+
+def _sniff(data: bytes, url: str | None) -> None:
+    """Refuse what is plainly not XML: empty bodies, images, JSON."""
+    where = url or "document"
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n\x00")
+    if not head:
+        raise NotAFeed(f"{where}: empty body, not a feed", source=url)
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise NotAFeed(f"{where}: {what}, not a feed", source=url)
+    if head[:1] in (b"{", b"["):
+        raise NotAFeed(f"{where}: a JSON document, not a feed", source=url)
+
+
+def _charset(content_type: str | None) -> str | None:
+    """The charset parameter of a Content-Type header, if it names a codec Python knows."""
+    if not content_type:
+        return None
+    m = re.search(r"charset\s*=\s*[\"']?([^\"';,\s]*)", content_type, re.I)
+    return _codec(m.group(1)) if m else None
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip()).name
+    except (LookupError, ValueError):
+        return None
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_NO_BOM = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
+           (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
+_XML_DECL_ENC = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:\-]*)[\"']")
+_WIDE = ("utf-16", "utf-32")
+
+
+def _decode(data: bytes, http_charset: str | None, warnings: list[str]) -> str:
+    """Bytes to text: BOM, then UTF-16/32 by shape, then UTF-8 if valid, then the declared codecs."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(enc, errors="replace")
+    for prefix, enc in _NO_BOM:
+        if data.startswith(prefix) or data.lstrip(b"\r\n\t ").startswith(prefix):
+            warnings.append(f"{enc.upper()} without byte order mark")
+            return data.decode(enc, errors="replace")
+    m = _XML_DECL_ENC.match(data)
+    declared = _codec(m.group(1).decode("ascii")) if m else None
+    if declared and declared.startswith(_WIDE):
+        declared = None  # says UTF-16 but the bytes are not: the declaration is stale
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        claimed = http_charset or declared
+        if claimed and claimed not in ("utf-8", "ascii") and not text.isascii():
+            warnings.append(f"declared encoding {claimed} but bytes are UTF-8")
+        return text
+    for enc in (http_charset, declared):
+        if enc and not enc.startswith(_WIDE):
+            try:
+                return data.decode(enc)
+            except (UnicodeDecodeError, LookupError):
+                warnings.append(f"declared encoding {enc} does not fit the bytes")
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        warnings.append("undecodable bytes replaced")
+        return data.decode(http_charset or declared or "cp1252", errors="replace")
+
+
+# --------------------------------------------------------------------------- repairing the XML
+
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CDATA_SPLIT = re.compile(r"(<!\[CDATA\[.*?(?:\]\]>|$))", re.S)
+_AMP = re.compile(r"&(?:#([0-9]{1,8});|#[xX]([0-9a-fA-F]{1,8});|([A-Za-z][A-Za-z0-9]{0,31});)?")
+_XML_ENTITIES = frozenset(("amp", "lt", "gt", "quot", "apos"))
+_ROOT_NAMES = ("item", "entry")
+
+
+def _repair(text: str, url: str | None, warnings: list[str]) -> str:
+    """Make lxml's life easy: no prolog junk, no DOCTYPE, no undefined entities, no control bytes."""
+    if _BAD_CHARS.search(text):
+        text = _BAD_CHARS.sub("", text)
+        warnings.append("control characters removed")
+    text = _strip_prolog(text, warnings)
+    if "&" in text:
+        text = _fix_entities(text, warnings)
+    m = re.match(r"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)", text)
+    if m and m.group(2).lower() in _ROOT_NAMES:
+        wrapper = ("<rss><channel>", "</channel></rss>") if m.group(2).lower() == "item" else ("<feed>", "</feed>")
+        text = wrapper[0] + text + wrapper[1]
+        warnings.append(f"<{m.group(2)}> fragment without a channel, wrapped")
+    return text
+
+
+def _strip_prolog(text: str, warnings: list[str]) -> str:
+    """Drop everything before the root element: declaration, comments, PIs, DOCTYPE, junk."""
+    i, n, junk = 0, len(text), False
+    while i < n:
+        j = text.find("<", i)
+        if j < 0:
+            return ""
+        if text[i:j].strip():
+            junk = True
+        if text.startswith("<?", j):
+            k = text.find("?>", j)
+            i = n if k < 0 else k + 2
+        elif text.startswith("<!--", j):
+            k = text.find("-->", j)
+            i = n if k < 0 else k + 3
+        elif text[j : j + 9].upper() == "<!DOCTYPE":
+            i = _doctype_end(text, j)
+            warnings.append("DOCTYPE removed (entities in it are never expanded)")
+        elif j + 1 < n and (text[j + 1].isalpha() or text[j + 1] == "_"):
+            i = j
+            break
+        else:
+            junk, i = True, j + 1
+    if junk:
+        warnings.append("junk before root element skipped")
+    return text[i:] if i < n else ""
+
+
+def _doctype_end(text: str, start: int) -> int:
+    """Index just past a DOCTYPE, internal subset included (quoted strings may hold `>` or `]`)."""
+    i, n, depth, quote = start + 9, len(text), 0, ""
+    while i < n:
+        c = text[i]
+        if quote:
+            if c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == "[":
+            depth += 1
+        elif c == "]":
+            depth = max(0, depth - 1)
+        elif c == ">" and depth == 0:
+            return i + 1
+        i += 1
+    return n
+
+
+def _fix_entities(text: str, warnings: list[str]) -> str:
+    """HTML named entities to characters, bare or unknown `&` to `&amp;`; CDATA left alone."""
+    bare = [0]
+
+    def fix(m: re.Match[str]) -> str:
+        dec, hexa, name = m.group(1), m.group(2), m.group(3)
+        if name is not None:
+            if name in _XML_ENTITIES:
+                return m.group(0)
+            char = _named_entity(name)
+            if char is not None:
+                return _xml_escape(char)
+            bare[0] += 1
+            return "&amp;" + m.group(0)[1:]
+        if dec is not None or hexa is not None:
+            return _xml_escape(_char_ref(int(dec) if dec is not None else int(hexa, 16)))
+        bare[0] += 1
+        return "&amp;"
+
+    parts = _CDATA_SPLIT.split(text)
+    for k in range(0, len(parts), 2):
+        if "&" in parts[k]:
+            parts[k] = _AMP.sub(fix, parts[k])
+    if bare[0]:
+        warnings.append(f"bare & repaired ({bare[0]}x)")
+    return "".join(parts)
+
+
+def _named_entity(name: str) -> str | None:
+    """HTML 4 meaning first (as feedparser: `&lang;` is U+2329), then the HTML5 table."""
+    code = name2codepoint.get(name)
+    return chr(code) if code is not None else html5.get(name + ";")
+
+
+def _char_ref(code: int) -> str:
+    """A numeric character reference as HTML5 reads it: C1 means cp1252, invalid means U+FFFD."""
+    if 0x80 <= code <= 0x9F:
+        return bytes([code]).decode("cp1252", errors="replace")
+    if code in (9, 10, 13) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
+        return chr(code)
+    return "" if code < 0x20 else "\ufffd"
+
+
+def _xml_escape(char: str) -> str:
+    return {"&": "&amp;", "<": "&lt;", ">": "&gt;"}.get(char, char)
+
+
+def _lxml_parse(text: str, url: str | None, warnings: list[str]) -> etree._Element:
+    if not text.strip():
+        raise NotAFeed(f"{url or 'document'}: no XML element found, not a feed", source=url)
+    parser = etree.XMLParser(
+        recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+        remove_comments=True, remove_pis=True, encoding="utf-8",
+    )
+    root = etree.fromstring(text.encode("utf-8", errors="replace"), parser, base_url=url)
+    if root is None:
+        raise NotAFeed(f"{url or 'document'}: no XML element found, not a feed", source=url)
+    errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+    if errors:
+        warnings.append(f"not well-formed XML, recovered ({len(errors)} errors; first: line {errors[0].line}: "
+                        f"{errors[0].message.strip()})")
+    return root
+
+
+# --------------------------------------------------------------------------- names and namespaces
+
+_NS_KIND = {
+    "": "core",
+    "http://backend.userland.com/rss2": "core", "http://backend.userland.com/rss": "core",
+    "http://purl.org/rss/1.0/": "core", "http://my.netscape.com/rdf/simple/0.9/": "core",
+    "http://channel.netscape.com/rdf/simple/0.9/": "core",
+    "http://www.w3.org/2005/atom": "core", "http://purl.org/atom/ns#": "core",
+    "http://purl.org/dc/elements/1.1/": "dc", "http://purl.org/dc/elements/1.0/": "dc",
+    "http://purl.org/dc/terms/": "dcterms", "http://purl.org/rss/1.0/modules/content/": "content",
+    "http://search.yahoo.com/mrss/": "media", "http://search.yahoo.com/mrss": "media",
+    "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
+    "http://www.google.com/schemas/sitemap-news/0.9": "news",
+    "http://www.sitemaps.org/schemas/sitemap/0.9": "core",
+}
+# Undeclared prefixes (`dc:creator` with no xmlns:dc) keep their prefix in the tag name.
+_PREFIX_KIND = {"dc": "dc", "dcterms": "dcterms", "content": "content", "media": "media",
+                "itunes": "itunes", "rdf": "rdf", "atom": "core", "news": "news"}
+
+
+class _Names:
+    """Classifies tags as (kind, lowercase local name), treating the root's namespace as core."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.root_ns = _ns(root.tag)
+        self.cache: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, tag: object) -> tuple[str, str]:
+        if not isinstance(tag, str):
+            return ("other", "")
+        hit = self.cache.get(tag)
+        if hit is None:
+            hit = self.cache[tag] = self._classify(tag)
+        return hit
+
+    def _classify(self, tag: str) -> tuple[str, str]:
+        if tag.startswith("{"):
+            ns, local = tag[1:].split("}", 1)
+            kind = "core" if ns == self.root_ns else _NS_KIND.get(ns.lower(), "other")
+        elif ":" in tag:
+            prefix, local = tag.split(":", 1)
+            kind = _PREFIX_KIND.get(prefix.lower(), "other")
+        else:
+            kind, local = "core", tag
+        return (kind, local.lower())
+
+
+def _ns(tag: object) -> str:
+    return tag[1:].split("}", 1)[0] if isinstance(tag, str) and tag.startswith("{") else ""
+
+
+def _local(tag: object) -> str:
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
+
+
+# --------------------------------------------------------------------------- reading RSS and Atom
+
+# (kind, local name) -> (field, rank): the lowest rank present wins.
+_ENTRY_FIELDS: dict[tuple[str, str], tuple[str, int]] = {
+    ("core", "title"): ("title", 0), ("dc", "title"): ("title", 1), ("media", "title"): ("title", 2),
+    ("core", "description"): ("summary", 0), ("core", "summary"): ("summary", 0),
+    ("dc", "description"): ("summary", 1), ("itunes", "summary"): ("summary", 2),
+    ("content", "encoded"): ("content", 0), ("core", "content"): ("content", 1),
+    ("core", "guid"): ("guid", 0), ("core", "id"): ("id", 0), ("core", "link"): ("link", 0),
+    ("core", "pubdate"): ("date", 0), ("core", "published"): ("date", 0), ("core", "issued"): ("date", 0),
+    ("dcterms", "issued"): ("date", 0), ("dc", "date"): ("date", 1), ("core", "updated"): ("date", 1),
+    ("core", "modified"): ("date", 1), ("dcterms", "modified"): ("date", 1),
+    ("core", "created"): ("date", 2), ("dcterms", "created"): ("date", 2),
+}
+_FEED_FIELDS: dict[tuple[str, str], tuple[str, int]] = {
+    ("core", "title"): ("title", 0), ("dc", "title"): ("title", 1),
+    ("core", "link"): ("link", 0), ("core", "ttl"): ("ttl", 0),
+}
+_RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
+
+
+def _fields(el: etree._Element, names: _Names, table: dict[tuple[str, str], tuple[str, int]]
+            ) -> dict[str, list[etree._Element]]:
+    """Children of `el` by field, best rank first, document order within a rank."""
+    ranked: dict[str, list[tuple[int, int, etree._Element]]] = {}
+    for i, child in enumerate(el):
+        spec = table.get(names(child.tag))
+        if spec is not None:
+            ranked.setdefault(spec[0], []).append((spec[1], i, child))
+    out = {k: [c for _, _, c in sorted(v, key=lambda t: (t[0], t[1]))] for k, v in ranked.items()}
+    if "date" in ranked:  # dates: the last of a rank wins, as feedparser overwrites
+        out["date"] = [c for _, _, c in sorted(ranked["date"], key=lambda t: (t[0], -t[1]))]
+    return out
+
+
+def _read_rss(root: etree._Element, url: str | None, warnings: list[str]) -> ParsedFeed:
+    names = _Names(root)
+    channel = root if _local(root.tag) == "channel" else next(
+        (c for c in root if names(c.tag) == ("core", "channel")), None)
+    items = [el for el in root.iter() if names(el.tag) == ("core", "item")]
+    return _feed(channel, items, names, url, warnings, atom=False)
+
+
+def _read_atom(root: etree._Element, url: str | None, warnings: list[str]) -> ParsedFeed:
+    names = _Names(root)
+    entries = [el for el in root.iter() if names(el.tag) == ("core", "entry")]
+    return _feed(root, entries, names, url, warnings, atom=True)
+
+
+def _feed(channel: etree._Element | None, items: list[etree._Element], names: _Names,
+          url: str | None, warnings: list[str], *, atom: bool) -> ParsedFeed:
+    title, link, ttl = "", None, None
+    if channel is not None:
+        f = _fields(channel, names, _FEED_FIELDS)
+        title = _first_text(f.get("title"), atom=atom, cap=MAX_TITLE, warnings=warnings)
+        link = _best_link(f.get("link"), url)
+        ttl = _ttl(f.get("ttl"))
+    entries = tuple(_entry(item, names, url, warnings, atom=atom) for item in items)
+    return ParsedFeed(title=title, link=link, entries=entries, ttl=ttl, warnings=tuple(dict.fromkeys(warnings)))
+
+
+def _entry(item: etree._Element, names: _Names, url: str | None, warnings: list[str], *, atom: bool) -> Entry:
+    f = _fields(item, names, _ENTRY_FIELDS)
+    guid = f.get("guid", [None])[0]
+    ident = _clean_id(guid) if guid is not None else None
+    if ident is None and "id" in f:
+        ident = _clean_id(f["id"][0])
+    if ident is None and item.get(_RDF_ABOUT):
+        ident = item.get(_RDF_ABOUT, "").strip() or None
+    link = _best_link(f.get("link"), url)
+    if link is None and guid is not None and ident and guid.get("isPermaLink", "true").strip().lower() != "false":
+        link = _absolute(ident, guid, url)
+    content = _first_text(f.get("content"), atom=atom, cap=MAX_CONTENT, warnings=warnings, multiline=True)
+    summary = _first_text(f.get("summary"), atom=atom, cap=MAX_SUMMARY, warnings=warnings)
+    if not summary and content:
+        summary = _clip(" ".join(content.split("\n")), MAX_SUMMARY)
+    return Entry(
+        id=ident, link=link, summary=summary, content=content, published=_date(f.get("date")),
+        title=_first_text(f.get("title"), atom=atom, cap=MAX_TITLE, warnings=warnings),
+    )
+
+
+def _clean_id(el: etree._Element) -> str | None:
+    return "".join(el.itertext()).strip()[:MAX_TITLE] or None
+
+
+def _first_text(els: list[etree._Element] | None, *, atom: bool, cap: int, warnings: list[str],
+                multiline: bool = False) -> str:
+    for el in els or ():
+        text = _element_text(el, atom=atom, cap=cap, warnings=warnings, multiline=multiline)
+        if text:
+            return text
+    return ""
+
+
+def _element_text(el: etree._Element, *, atom: bool, cap: int, warnings: list[str], multiline: bool) -> str:
+    """Plain text of a text construct: Atom `type`/`mode` decide text, HTML or XHTML; RSS is HTML."""
+    kind = (el.get("type") or "").strip().lower()
+    mode = (el.get("mode") or "").strip().lower()
+    raw = el.text or "" if len(el) == 0 else "".join(el.itertext())
+    if len(raw) > cap * 8:
+        raw = raw[: cap * 8]
+    if kind == "xhtml" or kind.endswith("xhtml+xml") or (mode == "xml" and "html" in kind):
+        is_html = False  # inline XHTML: lxml already made the markup elements; text nodes are literal
+    elif kind in ("html", "text/html") or mode == "escaped":
+        is_html = True
+    elif kind in ("text", "text/plain") or (atom and not kind):
+        is_html = False
+    else:
+        is_html = True
+    text = _plain(raw, is_html=is_html, multiline=multiline)
+    if len(text) > cap:
+        warnings.append(f"text longer than {cap} characters truncated")
+        text = _clip(text, cap)
+    return text
+
+
+def _best_link(els: list[etree._Element] | None, url: str | None) -> str | None:
+    """The first usable link: RSS `<link>` text or an Atom `<link rel="alternate" href>`."""
+    for el in els or ():
+        href = el.get("href")
+        if href is not None:
+            if (el.get("rel") or "alternate").strip().lower() != "alternate":
+                continue
+        else:
+            href = "".join(el.itertext())
+        link = _absolute(href.strip(), el, url)
+        if link:
+            return link
+    return None
+
+
+def _absolute(href: str, el: etree._Element, url: str | None) -> str | None:
+    """`href` resolved against xml:base and the feed URL; only http(s) links are kept."""
+    href = "".join(href.split()) if "\n" in href or "\t" in href else href.strip()
+    if not href:
+        return None
+    if not href.startswith(("http://", "https://")):
+        try:
+            base = el.base or url
+        except (ValueError, UnicodeDecodeError):
+            base = url
+        if base:
+            try:
+                href = urljoin(base, href)
+            except ValueError:
+                return None
+    try:
+        scheme = urlsplit(href).scheme.lower()
+    except ValueError:
+        return None
+    return href[:8192] if scheme in ("http", "https") else None
+
+
+def _date(els: list[etree._Element] | None) -> datetime | None:
+    """The first date that parses, in the order `_fields` ranked them."""
+    for el in els or ():
+        dt = parse_date("".join(el.itertext()))
+        if dt is not None:
+            return dt
+    return None
+
+
+def _ttl(els: list[etree._Element] | None) -> int | None:
+    if not els:
+        return None
+    text = "".join(els[0].itertext()).strip()
+    return int(text) if text.isdigit() and int(text) <= 60 * 24 * 365 else None
+
+
+# --------------------------------------------------------------------------- sitemaps and HTML pages
+
+
+def _read_sitemap(root: etree._Element, url: str | None, warnings: list[str]) -> ParsedFeed:
+    """Google News sitemap: `<url><loc>` is link and id, `<news:title>`, `<news:publication_date>`."""
+    names = _Names(root)
+    entries = []
+    for node in root:
+        if names(node.tag) != ("core", "url"):
+            continue
+        loc = title = when = None
+        for el in node.iter():
+            key = names(el.tag)
+            if key == ("core", "loc"):
+                loc = loc or _absolute("".join(el.itertext()), el, url)
+            elif key == ("news", "title"):
+                title = _element_text(el, atom=False, cap=MAX_TITLE, warnings=warnings, multiline=False)
+            elif key == ("news", "publication_date") or (key == ("core", "lastmod") and when is None):
+                when = parse_date("".join(el.itertext())) or when
+        if loc:
+            entries.append(Entry(id=loc, link=loc, title=title or "", published=when))
+    return ParsedFeed(title="", link=url, entries=tuple(entries), warnings=tuple(dict.fromkeys(warnings)))
+
+
+_LINK_TAG = re.compile(r"<link\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?", re.I)
+_ATTR = re.compile(r"""([A-Za-z_:][-\w:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
+
+
+def _alternates(text: str, url: str | None) -> tuple[str, ...]:
+    """Feed URLs an HTML page advertises: `<link rel="alternate" type="application/rss+xml" href>`."""
+    found: list[str] = []
+    for tag in _LINK_TAG.findall(text[:2_000_000]):
+        attrs = {m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+                 for m in _ATTR.finditer(tag)}
+        rels = attrs.get("rel", "").lower().split()
+        kind = attrs.get("type", "").strip().lower()
+        if "alternate" in rels and kind in _FEED_TYPES[:3] and attrs.get("href", "").strip():
+            href = attrs["href"].strip()
+            link = urljoin(url, href) if url else href
+            if urlsplit(link).scheme in ("http", "https") and link not in found:
+                found.append(link)
+    return tuple(found)
+
+
+# --------------------------------------------------------------------------- plain text
+
+_SCRIPT = re.compile(r"<(script|style|noscript|template)\b.*?(?:</\1\s*>|$)", re.S | re.I)
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_BLOCK = re.compile(
+    r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|header|footer|figure"
+    r"|figcaption|pre|hr|dt|dd)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?", re.I)
+_TAG = re.compile(r"</?[A-Za-z][^\s/>\"']*(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?|<![^>]*>?|<\?[^>]*>?")
+_CTRL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CTRL_MAP = {c: None for c in [*range(0x00, 0x20), 0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+_CTRL_MAP.update({c: bytes([c]).decode("cp1252", errors="ignore") or None for c in range(0x80, 0xA0)})
+_CTRL_MAP.update({9: " ", 10: "\n", 13: "\n", 12: " ", 11: " "})
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+_H_SPACES = re.compile(r"[ \t\f\v]+")
+_NEWLINES = re.compile(r" ?(?:\r\n?|\n)[ \t\r\n\f\v]*")
+
+
+def _plain(raw: str, *, is_html: bool, multiline: bool = False) -> str:
+    """Markup stripped (when HTML), entities decoded, controls and bidi overrides gone, spaces collapsed.
+
+    Only ASCII whitespace collapses: a no-break or em space from `&nbsp;`/`&emsp;` stays (the text
+    normaliser decides about those), as do the directional marks U+200E/U+200F.
+    """
+    s = raw
+    if is_html and ("<" in s or "&" in s):
+        if "<" in s:
+            s = _SCRIPT.sub(" ", s) if "<s" in s.lower() or "<n" in s.lower() or "<t" in s.lower() else s
+            s = _HTML_COMMENT.sub(" ", s) if "<!--" in s else s
+            s = _BLOCK.sub("\n", s)
+            s = _TAG.sub("", s)
+        if "&" in s:
+            s = html.unescape(s)
+    if _CTRL.search(s):
+        s = s.translate(_CTRL_MAP)
+    if multiline:
+        s = _NEWLINES.sub("\n", _H_SPACES.sub(" ", s))
+        return s.strip(" \n")
+    return _SPACES.sub(" ", s).strip(" ")
+
+
+def _clip(text: str, cap: int) -> str:
+    """At most `cap` characters, cut at a word boundary when one is near, never inside a surrogate pair."""
+    if len(text) <= cap:
+        return text
+    cut = text.rfind(" ", cap - 200, cap)
+    return text[: cut if cut > 0 else cap].rstrip()
