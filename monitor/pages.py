@@ -1,0 +1,858 @@
+"""Article pages and listing pages: bytes in, a `Page` or a `ParsedFeed` out.
+
+    extract(html, url=...)            ─► Page (title, lead, paragraphs, dates, author, canonical URL)
+    parse_listing(html, url=...)      ─► ParsedFeed (one Entry per article link of a listing page)
+    decode_html(data, content_type)   ─► str (HTTP charset, then <meta>, then detection)
+    site_rule(host)                   ─► SiteRule | None (monitor/data/sites.toml, one table per host)
+
+How the body is found: the host's site rule (selectors kept as data in `data/sites.toml`, see
+docs/site-rules.md); when the rule's body selectors match nothing the generic extractor runs and
+the Page carries a warning saying the rule needs updating. The generic extractor tries `<article>`
+(and `[itemprop=articleBody]`), then JSON-LD `articleBody`, then the densest block of `<p>`.
+
+A page that is not an article (a home or listing page, an error page, a login wall, too little
+text) raises `NotAnArticle`. Any bytes give either a Page or a ParseError, nothing else. No I/O
+here: the caller fetches (monitor.fetch) and passes the bytes in.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from functools import cache
+from importlib import resources
+from typing import Any, TextIO
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
+
+from monitor.errors import ConfigError, ParseError
+from monitor.models import Entry, Page, ParsedFeed
+
+__all__ = [
+    "ListingRule",
+    "NotAnArticle",
+    "SiteRule",
+    "decode_html",
+    "extract",
+    "load_rules",
+    "parse_listing",
+    "run_extract_page",
+    "site_rule",
+]
+
+ICT = ZoneInfo("Asia/Ho_Chi_Minh")
+
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+"""Bytes of a page that are parsed; the rest is ignored (a real article page is under 1 MiB)."""
+MAX_PARAGRAPHS = 3000
+"""Paragraph candidates examined per page: caps the work on huge or hostile pages."""
+MIN_BODY_CHARS = 250
+"""Below this much body text a page is not an article (a brief is about 300 characters)."""
+MIN_LISTING_ITEMS = 5
+"""A page of a host with a rule whose listing selectors match this many items is a listing."""
+
+# Removed from the body container before paragraphs are read, on every site.
+JUNK = (
+    "script, style, noscript, template, iframe, svg, canvas, object, embed, video, audio, "
+    "button, input, select, textarea, nav, aside, figcaption, figure, picture, "
+    "p.Image, .desc_image, table.tplCaption, [class*=caption i], [class*=related i], "
+    "[class*=relate i], [class*=lienquan i], [class*=share i], [class*=social i], "
+    "[class*=banner i], [class*=advert i], [class*=quangcao i], ins, .ads, .ad, [id*=ads i], "
+    "[class*=ads-], [class*=ads_], [class*=comment i], [class*=tags i], [class*=keyword i], "
+    "[class*=newsletter i], [class*=subscribe i], [class*=breadcrumb i], [class*=embed i]"
+)
+PARAGRAPHS = "p, h2, h3, h4, li, blockquote, pre"
+
+_BOILERPLATE = re.compile(
+    r"^\W{0,3}(đọc tiếp|đọc thêm|đọc ngay|xem thêm|xem tiếp|xem ngay|tin liên quan|bài liên quan|"
+    r"tin cùng chuyên mục|tin mới nhất|tin nổi bật|xem video|video đang được xem|"
+    r"theo dõi .{0,40}(google news|zalo|facebook)|mời (bạn|quý vị) (đọc|xem|theo dõi)|"
+    r"chia sẻ bài viết|bình luận|từ khóa|từ khoá|tags?\s*:|ảnh\s*:|video\s*:|quảng cáo$)",
+    re.IGNORECASE,
+)
+_CAPTION_TAIL = re.compile(r"\(?\b(ảnh|nguồn ảnh|photo|video)\s*:\s*[^.:]{1,60}\.?\)?\s*$", re.IGNORECASE)
+_ERROR_PAGE = re.compile(
+    r"\b404\b|không tìm thấy|không tồn tại|page not found|not found|trang bạn tìm|đã bị xóa|đã bị gỡ",
+    re.IGNORECASE,
+)
+_LOGIN_WALL = re.compile(
+    r"đăng nhập để (đọc|xem)|dành (riêng )?cho (thành viên|hội viên|bạn đọc đăng ký)|"
+    r"đăng ký (gói|tài khoản) để (đọc|xem)|subscribe to (continue|read)|sign in to (continue|read)",
+    re.IGNORECASE,
+)
+
+
+class NotAnArticle(ParseError):
+    """The page is a listing, an error page, a login wall, or holds too little text."""
+
+
+# --------------------------------------------------------------------------- site rules
+
+
+@dataclass(frozen=True)
+class ListingRule:
+    """Selectors of a listing page: each `item` holds a `link` (href), a `title` and maybe a `time`."""
+
+    item: str
+    link: str = "a[href]"
+    title: str = ""  # empty: the link's text, then its title attribute
+    time: str = ""  # "selector" (text) or "selector@attr"
+
+
+@dataclass(frozen=True)
+class SiteRule:
+    """Selectors for one outlet, read from one table of monitor/data/sites.toml."""
+
+    name: str  # the table's key: the outlet's main host
+    hosts: tuple[str, ...] = ()
+    title: tuple[str, ...] = ()
+    lead: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+    paragraphs: str = PARAGRAPHS
+    author: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    published: tuple[str, ...] = ("meta", "jsonld", "time")
+    updated: tuple[str, ...] = ("meta", "jsonld")
+    trust_offset: bool = True  # false: read meta/JSON-LD times as Vietnam wall-clock time
+    strip_lead_prefix: str = ""  # a regex removed from the start of the lead, e.g. "(Dân trí) - "
+    listing: ListingRule | None = None
+
+
+_TUPLE_FIELDS = ("hosts", "title", "lead", "body", "author", "remove", "published", "updated")
+_KNOWN_KEYS = set(_TUPLE_FIELDS) | {"paragraphs", "trust_offset", "strip_lead_prefix", "listing"}
+
+
+def _rule_from_table(name: str, table: Mapping[str, Any], *, base: SiteRule | None = None) -> SiteRule:
+    """Build (or override `base` with) a rule from a TOML table; bad keys or selectors → ConfigError."""
+    unknown = set(table) - _KNOWN_KEYS
+    if unknown:
+        raise ConfigError(f"unknown site-rule keys {sorted(unknown)}", key=name)
+    rule = base or SiteRule(name=name, hosts=(name,))
+    changes: dict[str, Any] = {}
+    for key, value in table.items():
+        if key in _TUPLE_FIELDS:
+            value = (value,) if isinstance(value, str) else tuple(value)
+            if not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{key} must be a string or a list of strings", key=name)
+        elif key == "listing":
+            if not isinstance(value, Mapping) or "item" not in value:
+                raise ConfigError("listing needs at least an `item` selector", key=name)
+            value = ListingRule(**{k: str(v) for k, v in value.items() if k in ("item", "link", "title", "time")})
+        changes[key] = value
+    rule = replace(rule, **changes)
+    _check_selectors(rule)
+    return rule
+
+
+def _check_selectors(rule: SiteRule) -> None:
+    probe = LexborHTMLParser("<p></p>")
+    selectors = [*rule.title, *rule.lead, *rule.body, *rule.author, *rule.remove, rule.paragraphs]
+    selectors += [s.split(":", 1)[1] for s in (*rule.published, *rule.updated) if ":" in s]
+    if rule.listing:
+        selectors += [rule.listing.item, rule.listing.link, rule.listing.title, rule.listing.time]
+    for sel in selectors:
+        match = _ATTR_SPEC.fullmatch(sel.strip())
+        sel = (match.group(1) if match else sel).strip()
+        if not sel:
+            continue
+        try:
+            probe.css(sel)
+        except SelectolaxError:
+            raise ConfigError(f"invalid CSS selector {sel!r}", key=rule.name) from None
+
+
+def load_rules(text: str | None = None) -> dict[str, SiteRule]:
+    """Parse sites.toml (the packaged file when `text` is None) into {host: rule} for every host."""
+    if text is None:
+        text = resources.files("monitor").joinpath("data/sites.toml").read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"sites.toml: {exc}") from None
+    rules: dict[str, SiteRule] = {}
+    for name, table in data.items():
+        if not isinstance(table, Mapping):
+            raise ConfigError("each site rule is a table", key=name)
+        rule = _rule_from_table(name, table)
+        for host in {name, *rule.hosts}:
+            rules[host.lower()] = rule
+    return rules
+
+
+@cache
+def _packaged_rules() -> dict[str, SiteRule]:
+    return load_rules()
+
+
+def site_rule(host: str | None) -> SiteRule | None:
+    """The built-in rule for `host` or any parent domain of it ("kinhdoanh.vnexpress.net" → vnexpress.net)."""
+    if not host:
+        return None
+    labels = host.lower().strip(".").split(".")
+    rules = _packaged_rules()
+    for i in range(len(labels) - 1):
+        rule = rules.get(".".join(labels[i:]))
+        if rule is not None:
+            return rule
+    return None
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- encoding
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]*)""", re.IGNORECASE)
+_WHATWG_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
+                   "ascii": "cp1252", "x-user-defined": "cp1252", "unicode": "utf-16"}
+_VIETNAMESE = set("ăâđêôơưĂÂĐÊÔƠƯ\u0300\u0301\u0303\u0309\u0323")
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    label = _WHATWG_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _http_charset(content_type: str | None) -> str | None:
+    for part in (content_type or "").split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            return _codec(value)
+    return None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(data) - 3  # a sequence cut by the size cap is still UTF-8
+    return True
+
+
+def _detect(data: bytes) -> str:
+    """Valid UTF-8 first; else whichever of cp1258/cp1252 gives more Vietnamese letters."""
+    if _is_utf8(data):
+        return "utf-8"
+    sample = data[:65536]
+    best, score = "cp1252", -1
+    for name in ("cp1258", "cp1252"):
+        text = sample.decode(name, errors="replace")
+        hits = sum(ch in _VIETNAMESE for ch in text)
+        if hits > score:
+            best, score = name, hits
+    return best
+
+
+def decode_html(data: bytes, content_type: str | None) -> str:
+    """Decode a page: BOM, HTTP charset, `<meta charset>`/http-equiv, then detection.
+
+    A declared single-byte charset (windows-1252, iso-8859-1) on bytes that are valid, non-ASCII
+    UTF-8 is a wrong label: the bytes are decoded as UTF-8, which is what they are.
+    """
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(name, errors="replace").lstrip("\ufeff")
+    declared = _http_charset(content_type)
+    if declared is None:
+        match = _META_CHARSET.search(data[:8192])
+        declared = _codec(match.group(1).decode("ascii", "replace")) if match else None
+    if declared in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):
+        declared = None  # a meta tag readable as ASCII cannot be UTF-16
+    if declared in (None, "cp1252", "iso8859-1", "ascii") and not data.isascii() and _is_utf8(data):
+        declared = "utf-8"
+    name = declared or _detect(data)
+    text = data.decode(name, errors="replace")
+    return unicodedata.normalize("NFC", text) if name == "cp1258" else text
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def _clean(text: str | None) -> str:
+    if not text:
+        return ""
+    return " ".join(text.replace("\u200b", "").replace("\ufeff", "").split())
+
+
+def _text(node: LexborNode | None) -> str:
+    return _clean(node.text(deep=True, separator="")) if node is not None else ""
+
+
+def _attr(node: LexborNode | None, name: str) -> str:
+    if node is None:
+        return ""
+    value = node.attributes.get(name)
+    return _clean(value) if value else ""
+
+
+_ATTR_SPEC = re.compile(r"(.+)@([\w:.-]+)")
+
+
+def _select_value(root: LexborNode, spec: str) -> str:
+    """`spec` is "selector" (the element's text) or "selector@attr" (an attribute)."""
+    match = _ATTR_SPEC.fullmatch(spec.strip())
+    selector, attr = match.groups() if match else (spec, None)
+    node = root.css_first(selector.strip())
+    return _attr(node, attr) if attr else _text(node)
+
+
+def _first(tree: LexborHTMLParser | LexborNode, selectors: Iterable[str]) -> str:
+    for sel in selectors:
+        for node in tree.css(sel):
+            value = _text(node)
+            if value:
+                return value
+    return ""
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+@dataclass
+class _Meta:
+    """What the page says about itself: <meta> tags, JSON-LD objects, <title>, canonical URL."""
+
+    tags: dict[str, str] = field(default_factory=dict)
+    jsonld: list[dict[str, Any]] = field(default_factory=list)
+    title: str = ""
+    canonical: str = ""
+
+
+def _read_meta(tree: LexborHTMLParser) -> _Meta:
+    meta = _Meta()
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+        if key and key.lower() not in meta.tags:
+            meta.tags[key.lower()] = _clean(attrs.get("content"))
+    meta.title = _text(tree.css_first("title"))
+    canonical = tree.css_first("link[rel=canonical][href]")
+    meta.canonical = _attr(canonical, "href") or meta.tags.get("og:url", "")
+    for node in tree.css("script[type='application/ld+json']")[:20]:
+        meta.jsonld.extend(_jsonld_objects(node.text(deep=True)))
+    return meta
+
+
+def _jsonld_objects(raw: str) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(raw, strict=False)
+    except (ValueError, RecursionError):
+        return []
+    found: list[dict[str, Any]] = []
+    stack = [data]
+    while stack and len(found) < 50:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item[:50])
+        elif isinstance(item, dict):
+            found.append(item)
+            if isinstance(item.get("@graph"), list):
+                stack.extend(item["@graph"][:50])
+    return [obj for obj in found if "Article" in str(obj.get("@type", "")) or "articleBody" in obj]
+
+
+def _jsonld_value(meta: _Meta, key: str) -> str:
+    for obj in meta.jsonld:
+        value = obj.get(key)
+        if isinstance(value, dict):
+            value = value.get("name")
+        elif isinstance(value, list) and value:
+            value = value[0].get("name") if isinstance(value[0], dict) else value[0]
+        if isinstance(value, str) and value.strip():
+            return value if key == "articleBody" else _clean(value)
+    return ""
+
+
+def _strip_site_name(title: str, meta: _Meta) -> str:
+    site = meta.tags.get("og:site_name", "")
+    for sep in (" - ", " | ", " – "):
+        head, _, tail = title.rpartition(sep)
+        tail = tail.strip()
+        if head and tail and ((site and (tail in site or site in tail)) or (tail.startswith("Báo ") and len(tail) <= 30)):
+            return head.strip()
+    return title
+
+
+def _title(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta) -> str:
+    title = _first(tree, rule.title) if rule else ""
+    if not title:
+        title = _jsonld_value(meta, "headline") or meta.tags.get("og:title", "")
+    if not title:
+        h1 = tree.css("h1")
+        title = _text(h1[0]) if len(h1) == 1 else meta.title
+    return _strip_site_name(_clean(title), meta)
+
+
+def _lead(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta) -> str:
+    lead = _first(tree, rule.lead) if rule else ""
+    if not lead:
+        lead = meta.tags.get("og:description") or meta.tags.get("description", "")
+        lead = _strip_site_name(lead, meta)
+    if rule and rule.strip_lead_prefix:
+        lead = re.sub(rule.strip_lead_prefix, "", lead, count=1).strip()
+    return lead
+
+
+def _author(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta, host: str | None) -> str | None:
+    candidates: list[str] = []
+    for sel in rule.author if rule else ():
+        nodes = tree.css(sel)
+        if nodes:
+            candidates.append(_text(nodes[-1]))  # VnExpress: the last right-aligned paragraph
+    candidates += [_jsonld_value(meta, "author"), meta.tags.get("author", ""), meta.tags.get("article:author", "")]
+    site = (host or "").removeprefix("www.").split(".")[0]
+    for name in candidates:
+        name = name.strip(" -–—,.")
+        squashed = name.lower().replace(" ", "")
+        if name and len(name) <= 80 and not (site and site in squashed) and "http" not in squashed:
+            return name
+    return None
+
+
+# --------------------------------------------------------------------------- dates
+
+_DATE_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
+_DATE_YMD = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_TIME = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[:hH]\s*(\d{2})(?::(\d{2}))?(?!\d)")
+_ZONE = re.compile(r"\b(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+_ISO_OFFSET = re.compile(r"\s*([+-])\s*(\d{2}):?(\d{2})\s*$")
+
+_META_PUBLISHED = ("article:published_time", "datepublished", "pubdate", "og:published_time",
+                   "publishdate", "dc.date.issued", "date")
+_META_UPDATED = ("article:modified_time", "datemodified", "lastmod", "og:updated_time", "last-modified")
+
+
+def parse_byline(text: str, *, default_tz: Any = ICT) -> datetime | None:
+    """A Vietnamese byline: "Thứ hai, 18/2/2019, 17:34 (GMT+7)", "Chủ Nhật, 06/04/2025 - 05:30".
+
+    Day/month/year and hour:minute in either order; "GMT+7" sets the offset, else Vietnam time.
+    """
+    text = _clean(text)
+    date = _DATE_DMY.search(text)
+    if date:
+        day, month, year = (int(g) for g in date.groups())
+    elif ymd := _DATE_YMD.search(text):
+        year, month, day = (int(g) for g in ymd.groups())
+    else:
+        return None
+    clock = _TIME.search(text)
+    hour, minute, second = (int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)) if clock else (0, 0, 0)
+    tz = default_tz
+    if zone := _ZONE.search(text):
+        sign = -1 if zone.group(1) == "-" else 1
+        hours, minutes = int(zone.group(2)), int(zone.group(3) or 0)
+        if hours <= 14 and minutes < 60:
+            tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=tz)
+    except ValueError:
+        return None
+
+
+def parse_iso(text: str, *, default_tz: Any = ICT) -> datetime | None:
+    """ISO 8601 as pages write it, including "2026-10-07 07:49 + 07:00" (spaces in the offset)."""
+    text = _clean(text)
+    if not text or len(text) > 60:
+        return None
+    text = _ISO_OFFSET.sub(lambda m: f"{m.group(1)}{m.group(2)}:{m.group(3)}", text)
+    text = text.replace("Z", "+00:00").replace(" ", "T", 1)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return parse_byline(text, default_tz=default_tz) if _DATE_DMY.search(text) else None
+    return value if value.tzinfo else value.replace(tzinfo=default_tz)
+
+
+def _epoch(text: str) -> datetime | None:
+    try:
+        seconds = float(text)
+    except ValueError:
+        return None
+    if not 0 < seconds < 32503680000:  # before year 3000
+        return None
+    return datetime.fromtimestamp(seconds / 1000 if seconds > 1e11 else seconds, tz=ICT)
+
+
+def _as_vietnam_time(value: datetime) -> datetime:
+    """The same wall-clock time in Asia/Ho_Chi_Minh (for sites whose stated offset is known wrong)."""
+    return value.replace(tzinfo=ICT)
+
+
+def _date_from(source: str, tree: LexborHTMLParser, meta: _Meta, keys: tuple[str, ...], ld_key: str,
+               rule: SiteRule | None) -> datetime | None:
+    """One date source: "meta", "jsonld", "time", or "epoch:|byline:|iso:" + "selector[@attr]"."""
+    fix = (lambda v: v) if rule is None or rule.trust_offset else _as_vietnam_time
+    if source == "meta":
+        for key in keys:
+            if value := parse_iso(meta.tags.get(key, "")):
+                return fix(value)
+        return None
+    if source == "jsonld":
+        value = parse_iso(_jsonld_value(meta, ld_key))
+        return fix(value) if value else None
+    if source == "time":
+        node = tree.css_first("time[datetime]")
+        value = parse_iso(_attr(node, "datetime")) if node is not None else None
+        return fix(value) if value else None
+    kind, _, spec = source.partition(":")
+    root = tree.root
+    raw = _select_value(root, spec) if root is not None and spec else ""
+    if not raw:
+        return None
+    if kind == "epoch":
+        return _epoch(raw)
+    if kind == "byline":
+        return parse_byline(raw)
+    if kind == "iso":
+        value = parse_iso(raw)
+        return fix(value) if value else None
+    return None
+
+
+def _dates(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta) -> tuple[datetime | None, datetime | None]:
+    published_sources = rule.published if rule else ("meta", "jsonld", "time")
+    updated_sources = rule.updated if rule else ("meta", "jsonld")
+    published = updated = None
+    for source in published_sources:
+        if published := _date_from(source, tree, meta, _META_PUBLISHED, "datePublished", rule):
+            break
+    for source in updated_sources:
+        if updated := _date_from(source, tree, meta, _META_UPDATED, "dateModified", rule):
+            break
+    return published, updated
+
+
+# --------------------------------------------------------------------------- body
+
+
+def _remove(container: LexborNode, selectors: Iterable[str]) -> None:
+    """Decompose what the selectors match inside `container` (never the container itself)."""
+    keep = container.mem_id
+    for sel in selectors:
+        for node in reversed(container.css(sel)):  # innermost first: no freed node is touched
+            if node.mem_id != keep:
+                node.decompose()
+
+
+def _is_boilerplate(node: LexborNode, text: str) -> bool:
+    if len(text) < 200 and _BOILERPLATE.match(text):
+        return True
+    if len(text) < 250 and _CAPTION_TAIL.search(text):
+        return True
+    if len(text) < 300:
+        linked = sum(len(_text(a)) for a in node.css("a"))
+        if linked >= 0.8 * len(text):
+            return True  # a paragraph that is only a link: "related article" teaser
+    return False
+
+
+def _collect(container: LexborNode, selector: str) -> list[str]:
+    """Paragraph texts under `container`, in document order, boilerplate and repeats dropped."""
+    paragraphs: list[str] = []
+    for br in container.css("br"):
+        br.replace_with(" ")
+    for node in container.css(selector)[:MAX_PARAGRAPHS]:
+        if len(node.css(selector)) > 1:  # holds other paragraphs (css() includes the node itself)
+            continue
+        text = _text(node)
+        if text and not _is_boilerplate(node, text) and (not paragraphs or paragraphs[-1] != text):
+            paragraphs.append(text)
+    return paragraphs
+
+
+def _rule_body(tree: LexborHTMLParser, rule: SiteRule) -> list[str]:
+    for sel in rule.body:
+        container = tree.css_first(sel)
+        if container is None:
+            continue
+        _remove(container, (JUNK, *rule.remove))
+        paragraphs = _collect(container, rule.paragraphs)
+        if paragraphs:
+            return paragraphs
+    return []
+
+
+def _chars(paragraphs: Iterable[str]) -> int:
+    return sum(len(p) for p in paragraphs)
+
+
+def _densest(body: LexborNode) -> LexborNode | None:
+    """The element whose child (and, at half weight, grandchild) paragraphs hold the most text."""
+    scores: dict[int, float] = {}
+    nodes: dict[int, LexborNode] = {}
+    for p in body.css("p")[:MAX_PARAGRAPHS]:
+        text = _text(p)
+        if len(text) < 25 or _is_boilerplate(p, text):
+            continue
+        weight = 1.0
+        parent = p.parent
+        while parent is not None and weight >= 0.5:
+            scores[parent.mem_id] = scores.get(parent.mem_id, 0.0) + weight * len(text)
+            nodes[parent.mem_id] = parent
+            parent, weight = parent.parent, weight / 2
+    if not scores:
+        return None
+    return nodes[max(scores, key=scores.__getitem__)]
+
+
+def _generic_body(tree: LexborHTMLParser, meta: _Meta, rule: SiteRule | None) -> list[str]:
+    """`<article>`/`[itemprop=articleBody]`, then JSON-LD articleBody, then the densest block."""
+    body = tree.body
+    if body is None:
+        return []
+    _remove(body, (JUNK, "header, footer", *(rule.remove if rule else ())))
+    best: list[str] = []
+    for node in body.css("[itemprop=articleBody], article")[:200]:
+        paragraphs = _collect(node, PARAGRAPHS)
+        if _chars(paragraphs) > _chars(best):
+            best = paragraphs
+    if _chars(best) >= MIN_BODY_CHARS:
+        return best
+    article_body = _jsonld_value(meta, "articleBody")
+    if len(article_body) >= MIN_BODY_CHARS:
+        return [line for line in (_clean(x) for x in article_body.splitlines()) if line]
+    node = _densest(body)
+    return _collect(node, PARAGRAPHS) if node is not None else best
+
+
+# --------------------------------------------------------------------------- not an article
+
+
+@dataclass(frozen=True)
+class _Signals:
+    """What tells a non-article page apart, read before the page is cleaned."""
+
+    password: bool
+    paywall: bool
+    listing_items: int
+    heading: str
+
+
+def _signals(tree: LexborHTMLParser, rule: SiteRule | None) -> _Signals:
+    items = len(tree.css(rule.listing.item)) if rule and rule.listing else 0
+    if not items:
+        items = len(tree.css("article")) if len(tree.css("article")) >= 10 else 0
+    return _Signals(
+        password=tree.css_first("input[type=password]") is not None,
+        paywall=tree.css_first("[class*=paywall i], [class*=login-wall i], [class*=premium-lock i]") is not None,
+        listing_items=items,
+        heading=_first(tree, ("h1", "title")),
+    )
+
+
+def _check_article(paragraphs: list[str], signals: _Signals, title: str, source: str) -> None:
+    chars = _chars(paragraphs)
+    walled = signals.password or signals.paywall or any(_LOGIN_WALL.search(p) for p in paragraphs[-3:])
+    if chars >= MIN_BODY_CHARS and not (walled and chars < 1500):
+        return
+    where = f"{source}: " if source else ""
+    if chars < MIN_BODY_CHARS and _ERROR_PAGE.search(f"{signals.heading} {title}"):
+        reason = f"an error page ({signals.heading or title!r})"
+    elif walled:
+        reason = f"a login wall or paywall ({chars} characters of text before it)"
+    elif signals.listing_items >= MIN_LISTING_ITEMS:
+        reason = f"a home or listing page ({signals.listing_items} article items, no article body)"
+    else:
+        reason = f"too little body text ({chars} characters; an article has at least {MIN_BODY_CHARS})"
+    raise NotAnArticle(f"not an article: {where}{reason}", source=source or None)
+
+
+# --------------------------------------------------------------------------- extract
+
+
+def _absolute(href: str, base: str | None) -> str | None:
+    href = href.strip()
+    if not href or any(ch in href for ch in " '\"<>{}"):
+        return None
+    try:
+        absolute = urljoin(base, href) if base else href
+        scheme = urlsplit(absolute).scheme
+    except ValueError:
+        return None
+    return absolute if scheme in ("http", "https") else None
+
+
+def _body(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta, signals: _Signals,
+          ) -> tuple[list[str], str, list[str]]:
+    """(paragraphs, rule name or "generic", warnings)."""
+    if rule is None or not rule.body:
+        return _generic_body(tree, meta, rule), "generic", []
+    paragraphs = _rule_body(tree, rule)
+    if paragraphs:
+        return paragraphs, rule.name, []
+    if signals.listing_items >= MIN_LISTING_ITEMS:
+        return [], rule.name, []  # a home/listing page of the site, not a broken rule
+    warning = (f"site rule for {rule.name} matched no body; used the generic extractor"
+               " — the rule needs updating")
+    return _generic_body(tree, meta, rule), "generic", [warning]
+
+
+def extract(
+    html: bytes,
+    *,
+    url: str | None = None,
+    content_type: str | None = None,
+    rule_override: Mapping[str, Any] | None = None,
+) -> Page:
+    """Read an article page. Raises NotAnArticle (a ParseError) for anything that is not one.
+
+    `rule_override` is a site-rule table as in sites.toml (a feed's `[feed.page_rule]`): its keys
+    replace those of the host's built-in rule, or make a rule for a host that has none.
+    """
+    if not isinstance(html, bytes | bytearray | memoryview):
+        raise TypeError(f"extract() wants bytes, not {type(html).__name__}")
+    tree = LexborHTMLParser(decode_html(bytes(html[:MAX_PAGE_BYTES]), content_type))
+    meta = _read_meta(tree)
+    canonical = _absolute(meta.canonical, url)
+    host = _host(url) or _host(canonical)
+    rule = site_rule(host)
+    if rule_override:
+        rule = _rule_from_table(rule.name if rule else host or "override", rule_override, base=rule)
+    signals = _signals(tree, rule)
+    title, lead = _title(tree, rule, meta), _lead(tree, rule, meta)
+    author = _author(tree, rule, meta, host)
+    published, updated = _dates(tree, rule, meta)
+    paragraphs, used, warnings = _body(tree, rule, meta, signals)
+    paragraphs = [p for p in paragraphs if p not in (lead, title) and p != author]
+    _check_article(paragraphs, signals, title, url or canonical or "")
+    return Page(
+        url=url or canonical, title=title, lead=lead, paragraphs=tuple(paragraphs),
+        published=published, updated=updated, author=author, canonical_url=canonical,
+        rule=used, warnings=tuple(warnings),
+    )
+
+
+# --------------------------------------------------------------------------- listing pages
+
+_ARTICLE_PATH = re.compile(r"(\.html?$|\d{5,})")
+
+
+def _listing_rule(url: str, selectors: Mapping[str, str] | None) -> ListingRule | None:
+    rule = site_rule(_host(url))
+    base = rule.listing if rule else None
+    if not selectors:
+        return base
+    fields = {"item": "", "link": "a[href]", "title": "", "time": ""}
+    if base is not None:
+        fields.update(item=base.item, link=base.link, title=base.title, time=base.time)
+    unknown = set(selectors) - set(fields)
+    if unknown:
+        raise ConfigError(f"unknown listing selector keys {sorted(unknown)} (use item, link, title, time)", key=url)
+    fields.update({k: str(v) for k, v in selectors.items()})
+    if not fields["item"]:
+        raise ConfigError("a listing needs an `item` selector", key=url)
+    listing = ListingRule(**fields)
+    _check_selectors(SiteRule(name=url, listing=listing))
+    return listing
+
+
+def _listing_entry(item: LexborNode, listing: ListingRule, url: str) -> Entry | None:
+    link_node = item if item.tag == "a" else item.css_first(listing.link)
+    link = _absolute(_attr(link_node, "href"), url)
+    if link is None:
+        return None
+    title = _select_value(item, listing.title) if listing.title else ""
+    title = title or _text(link_node) or _attr(link_node, "title")
+    published = None
+    if listing.time:
+        raw = _select_value(item, listing.time)
+        published = _epoch(raw) if raw.isdigit() else parse_iso(raw) or parse_byline(raw)
+    return Entry(id=None, link=link, title=title, published=published)
+
+
+def _generic_listing(tree: LexborHTMLParser, url: str) -> list[Entry]:
+    """Links to same-site pages that look like articles (long text, an id or .html in the path)."""
+    host = _host(url)
+    entries = []
+    for a in tree.css("a[href]")[:MAX_PARAGRAPHS]:
+        link, title = _absolute(_attr(a, "href"), url), _text(a) or _attr(a, "title")
+        if link and _host(link) == host and len(title.split()) >= 4 and _ARTICLE_PATH.search(urlsplit(link).path):
+            entries.append(Entry(id=None, link=link, title=title))
+    return entries
+
+
+def parse_listing(html: bytes, *, url: str, selectors: Mapping[str, str] | None = None) -> ParsedFeed:
+    """Entries of a listing page (`[[feed]] type = "html"`), one per item, links made absolute.
+
+    `selectors` (item, link, title, time) come from the feed's config and override the built-in
+    listing rule of the host. A selector that matches nothing gives a warning, not an error.
+    """
+    if not isinstance(html, bytes | bytearray | memoryview):
+        raise TypeError(f"parse_listing() wants bytes, not {type(html).__name__}")
+    tree = LexborHTMLParser(decode_html(bytes(html[:MAX_PAGE_BYTES]), None))
+    listing = _listing_rule(url, selectors)
+    warnings: list[str] = []
+    if listing is None:
+        entries = _generic_listing(tree, url)
+        warnings.append(f"listing: no listing selectors for {_host(url)}; guessed article links"
+                        " (give item/link/title selectors in the feed's config)")
+    else:
+        items = tree.css(listing.item)[:MAX_PARAGRAPHS]
+        found = (_listing_entry(item, listing, url) for item in items)
+        entries = list({e.link: e for e in reversed([e for e in found if e is not None])}.values())[::-1]
+        if not entries:
+            what = f"item selector {listing.item!r}" if not items else f"link selector {listing.link!r}"
+            warnings.append(f"listing: {what} matched nothing on {url}; the listing selectors need updating")
+    title = _strip_site_name(_text(tree.css_first("title")), _read_meta(tree))
+    return ParsedFeed(title=title, link=url, entries=tuple(entries), warnings=tuple(warnings))
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def page_to_dict(page: Page) -> dict[str, Any]:
+    """The JSON form printed by `news-monitor extract-page --json` (datetimes in ISO 8601)."""
+    return {
+        "url": page.url,
+        "title": page.title,
+        "lead": page.lead,
+        "paragraphs": list(page.paragraphs),
+        "published": page.published.isoformat() if page.published else None,
+        "updated": page.updated.isoformat() if page.updated else None,
+        "author": page.author,
+        "canonical_url": page.canonical_url,
+        "rule": page.rule,
+        "warnings": list(page.warnings),
+    }
+
+
+def run_extract_page(source: str, data: bytes, out: TextIO, *, as_json: bool) -> None:
+    """`news-monitor extract-page URL|FILE [--json]`: print what extract() reads from the page.
+
+    `source` is the URL fetched or the file read; for a file the site rule is chosen from the
+    page's canonical URL. Raises NotAnArticle like extract().
+    """
+    url = source if source.startswith(("http://", "https://")) else None
+    page = extract(data, url=url)
+    if as_json:
+        json.dump(page_to_dict(page), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    fields = page_to_dict(page)
+    for key in ("url", "canonical_url", "rule", "title", "lead", "published", "updated", "author"):
+        out.write(f"{key + ':':15}{fields[key] or '-'}\n")
+    for warning in page.warnings:
+        out.write(f"{'warning:':15}{warning}\n")
+    out.write(f"\n{len(page.paragraphs)} paragraphs, {len(page.text)} characters:\n\n")
+    for paragraph in page.paragraphs:
+        out.write(f"{paragraph}\n\n")
