@@ -30,6 +30,9 @@ DEFAULT_INTERVAL = 300.0  # seconds between polls of a feed when it names none
 MIN_INTERVAL = 1.0
 
 
+REQUIRED = object()  # a Setting default meaning "the user must give it"
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -52,8 +55,8 @@ MONITOR_SETTINGS = (
     Setting("retention", (str, int), "90d", "articles and events older than this are pruned"),
 )
 FEED_SETTINGS = (
-    Setting("name", str, None, "shown in alerts and status"),
-    Setting("url", str, None, "feed address (http or https)"),
+    Setting("name", str, REQUIRED, "shown in alerts and status"),
+    Setting("url", str, REQUIRED, "feed address (http or https)"),
     Setting("interval", (str, int), None, "time between polls, e.g. 5m"),
     Setting("type", str, "rss", "rss (also Atom/RDF), html (a listing page) or sitemap"),
     Setting("fetch_articles", str, "matched", "fetch article pages: matched, all or none"),
@@ -61,8 +64,8 @@ FEED_SETTINGS = (
     Setting("enabled", bool, True, "false keeps the feed in the file but does not poll it"),
 )
 TOPIC_SETTINGS = (
-    Setting("id", str, None, "short stable identifier, used in routing and the database"),
-    Setting("name", str, None, "shown in alerts"),
+    Setting("id", str, REQUIRED, "short stable identifier, used in routing and the database"),
+    Setting("name", str, REQUIRED, "shown in alerts"),
     Setting("terms", list, [], "matched case-insensitively, whole words, diacritics significant"),
     Setting("exact_case", list, [], "matched only with exactly this capitalisation"),
     Setting("ignore", list, [], "phrases inside which an occurrence does not count"),
@@ -71,8 +74,8 @@ TOPIC_SETTINGS = (
     Setting("fields", list, ["title", "summary", "text"], "where to look"),
 )
 ALERT_SETTINGS = (
-    Setting("name", str, None, "the target's name, used in logs and `notify-test --target`"),
-    Setting("urls", list, None, "apprise URLs; ${VAR} is expanded from the environment"),
+    Setting("name", str, REQUIRED, "the target's name, used in logs and `notify-test --target`"),
+    Setting("urls", list, REQUIRED, "apprise URLs; ${VAR} is expanded from the environment"),
     Setting("topics", list, None, "topic ids routed here; default every topic"),
     Setting("language", str, None, "vi or en; default [monitor] language"),
     Setting("format", str, None, "text, markdown or html; default per service"),
@@ -203,7 +206,7 @@ def _check_keys(table: Mapping[str, Any], settings: tuple[Setting, ...], *, wher
     values: dict[str, Any] = {}
     for s in settings:
         if s.name not in table:
-            if s.default is None:
+            if s.default is REQUIRED:
                 raise ConfigError(f"{label}: {s.name} is missing ({s.help})", path=where)
             values[s.name] = s.default
             continue
