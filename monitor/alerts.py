@@ -1,0 +1,578 @@
+"""Alerts: render notifications from articles and events, and send them through apprise.
+
+The only module that imports apprise. Rendering is pure (data in, `Message` out); `send()` does
+the I/O for one apprise URL and reports what happened as a `SendResult`; it never raises.
+
+    render_article_alert(article, [(topic, match)], body_format=format_for(url),
+                         max_length=limit_for(url)) -> Message
+    send(url, message) -> SendResult(ok, service, detail)
+
+Formats. `format_for(url)` picks the body format from the URL's scheme (`FORMATS`): plain text
+for e-mail, IRC, json:// and the console, Markdown (CommonMark) for Matrix and Telegram; a
+target asks for another one with apprise's own `?format=html|markdown|text` parameter.
+
+Escaping. Everything that comes from a feed (titles, summaries, snippets, outlet names, event
+fields) passes through one filter per format before it reaches a template: control and bidi
+characters are removed and whitespace collapsed; URL schemes are defanged (`http[:]//`) so
+that no client autolinks them; then Markdown gets every markup character backslash-escaped and
+HTML gets entity-escaped (Jinja2 autoescape). The article's own link (http/https only) is the
+one link in a message. In Markdown the title is sent as the first, escaped, bold line of the
+body (Telegram merges an unescaped title into the body; apprise would not escape it).
+
+Length. `limit_for(url)` gives the service's limit (`LIMITS`); a render function given
+`max_length` cuts the body at a line boundary and ends it with "… (xem tiếp: LINK)". `send()`
+cuts anything still over the limit as a last resort.
+
+Templates (monitor/templates/<kind>.j2, one per kind, shared by the three formats; a per-target
+override only has to provide the same file name). Variables every template gets:
+    t           labels in the message's language (t.source, t.published, t.read, t.why, ...)
+    bold(s)     bold markup for the format; link(url, label) the one link; bullet, subbullet
+    feed        the outlet/feed name          published  "07/04/2019 08:00 (GMT+7)" or ""
+    link        the article's link (markup)   article_title
+article.j2:  summary; topics: list of {name, terms: [str], hits: [{term, field, snippet}]}
+event.j2:    topic (name); events: list of {type (label), date "dd/mm/yyyy", place, actors,
+             killed, injured, evidence}
+update.j2:   topic; changes: list of sentences ("số người thiệt mạng tăng từ 4 lên 11"); event
+test.j2:     now
+Strings are plain; the environment escapes them for the format on output.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+import apprise
+import jinja2
+from markupsafe import Markup
+
+from monitor.models import Article, Event, Match, Message, Topic
+
+__all__ = [
+    "CONSOLE", "FORMATS", "LIMITS", "Message", "SendResult", "escape_markdown", "format_for", "limit_for",
+    "redact_url", "render_article_alert", "render_event_alert", "render_test_message",
+    "render_update_alert", "send",
+]
+
+log = logging.getLogger(__name__)
+
+CONSOLE = "console://"
+"""Pseudo-URL: `send()` prints the message to stdout (the target used when no [[alert]] is set)."""
+
+FORMATS: Mapping[str, str] = MappingProxyType({
+    "console": "text", "mailto": "text", "mailtos": "text", "irc": "text", "ircs": "text",
+    "json": "text", "jsons": "text",
+    "matrix": "markdown", "matrixs": "markdown", "tgram": "markdown",
+})
+"""Default body format per apprise scheme; anything else gets plain text."""
+
+LIMITS: Mapping[str, int] = MappingProxyType({
+    "tgram": 4096,  # Telegram's message limit
+    "matrix": 16000, "matrixs": 16000,  # 64 KB per event, holding body and formatted_body, in UTF-8
+    "irc": 380, "ircs": 380,  # one IRC line (512 bytes with the protocol prefix); apprise's own cap
+    "discord": 2000, "ntfy": 3900, "ntfys": 3900,
+    "mailto": 100_000, "mailtos": 100_000,
+})
+"""Characters per message (title included) by apprise scheme; others get DEFAULT_LIMIT."""
+
+DEFAULT_LIMIT = 32768  # apprise's own default body_maxlen
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+MAX_HITS_PER_TOPIC = 5
+SNIPPET_RADIUS = 60
+
+TEMPLATES = jinja2.PackageLoader("monitor", "templates")
+
+
+# ----------------------------------------------------------------------------- languages
+
+LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "vi": MappingProxyType({
+        "source": "Nguồn", "published": "Thời gian", "read": "Đọc bài", "why": "Vì sao có cảnh báo",
+        "terms": "từ khóa", "more": "xem tiếp", "event_new": "Sự kiện mới", "events_new": "sự kiện mới",
+        "event": "Sự kiện", "date": "Ngày", "place": "Địa điểm", "actors": "Các bên",
+        "killed": "Thiệt mạng", "injured": "Bị thương", "evidence": "Dẫn chứng", "topic": "Chủ đề",
+        "article": "Bài báo", "update": "Cập nhật", "in": "tại",
+        "title": "tiêu đề", "summary": "tóm tắt", "text": "nội dung",
+        "killed_change": "số người thiệt mạng", "injured_change": "số người bị thương",
+        "up": "tăng từ {old} lên {new}", "down": "giảm từ {old} xuống {new}", "now": "là {new}",
+        "test_title": "news-monitor: tin nhắn thử",
+        "test_body": "Đây là tin nhắn thử của news-monitor. Bạn nhận được nó nghĩa là cảnh báo đã được "
+                     "cấu hình đúng.",
+        "sent_at": "Gửi lúc",
+    }),
+    "en": MappingProxyType({
+        "source": "Source", "published": "Published", "read": "Read", "why": "Why this alert",
+        "terms": "terms", "more": "read more", "event_new": "New event", "events_new": "new events",
+        "event": "Event", "date": "Date", "place": "Place", "actors": "Actors",
+        "killed": "Killed", "injured": "Injured", "evidence": "Evidence", "topic": "Topic",
+        "article": "Article", "update": "Update", "in": "in",
+        "title": "title", "summary": "summary", "text": "text",
+        "killed_change": "death toll", "injured_change": "number injured",
+        "up": "rose from {old} to {new}", "down": "fell from {old} to {new}", "now": "is {new}",
+        "test_title": "news-monitor: test message",
+        "test_body": "This is a test message from news-monitor. If you read it, alerts are set up right.",
+        "sent_at": "Sent at",
+    }),
+})
+
+EVENT_TYPES: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "vi": MappingProxyType({
+        "attack": "tấn công", "airstrike": "không kích", "clash": "giao tranh", "capture": "chiếm giữ",
+        "casualties": "thương vong", "appeal": "kêu gọi", "meeting": "họp/hội đàm",
+        "agreement": "thỏa thuận", "sanction": "trừng phạt", "protest": "biểu tình",
+        "disaster": "thảm họa", "election": "bầu cử", "arrest": "bắt giữ",
+    }),
+    "en": MappingProxyType({
+        "attack": "attack", "airstrike": "airstrike", "clash": "clash", "capture": "capture",
+        "casualties": "casualties", "appeal": "appeal", "meeting": "meeting", "agreement": "agreement",
+        "sanction": "sanction", "protest": "protest", "disaster": "disaster", "election": "election",
+        "arrest": "arrest",
+    }),
+})
+
+
+def _labels(language: str) -> Mapping[str, str]:
+    if language not in LABELS:
+        raise ValueError(f"alerts: language must be one of {sorted(LABELS)}, not {language!r}")
+    return LABELS[language]
+
+
+# ----------------------------------------------------------------------------- text hygiene
+
+_INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{1,20}):(//)")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>&.-])")
+_BACKSLASH_RUN = re.compile(r"(\\+)$")
+
+
+def plain(text: object) -> str:
+    """One line of text: no control or bidi characters, whitespace collapsed."""
+    return " ".join(_INVISIBLE.sub("", str(text)).split())
+
+
+def clean(text: object) -> str:
+    """Feed text made safe for any format: `plain()`, and URL schemes defanged (`http[:]//`) so
+    that no client turns them into links."""
+    return _SCHEME.sub(r"\1[:]\2", plain(text))
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape every CommonMark markup character (links, emphasis, code, headings,
+    lists, tables, raw HTML and autolinks); apprise converts the escapes for Telegram and Matrix."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _safe_link(url: str | None) -> str | None:
+    """The article link if it is an absolute http(s) URL, percent-encoding what could break out
+    of a Markdown destination or an HTML attribute; None otherwise (it is then shown as text)."""
+    if not url:
+        return None
+    url = _INVISIBLE.sub("", url).strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(url, safe="/:?#[]@!$&'*+,;=%~.-_")
+
+
+# ----------------------------------------------------------------------------- formats
+
+
+@dataclass(frozen=True)
+class _Format:
+    name: str
+    finalize: Callable[[Any], Any]
+    bold: Callable[[str], Markup]
+    link: Callable[[str, str], Markup]
+    bullet: Markup
+    subbullet: Markup
+
+
+def _finalize_text(value: Any) -> Any:
+    return value if isinstance(value, Markup) else clean(value)
+
+
+def _finalize_markdown(value: Any) -> Any:
+    return value if isinstance(value, Markup) else Markup(escape_markdown(clean(value)))
+
+
+_FORMATS: Mapping[str, _Format] = MappingProxyType({
+    "text": _Format(
+        "text", _finalize_text, lambda s: Markup(clean(s)), lambda url, label: Markup(url),
+        Markup("• "), Markup("   – "),
+    ),
+    "markdown": _Format(
+        "markdown", _finalize_markdown, lambda s: Markup(f"**{escape_markdown(clean(s))}**"),
+        lambda url, label: Markup(f"[{escape_markdown(plain(label))}](<{url}>)"),
+        Markup("• "), Markup("   – "),
+    ),
+    "html": _Format(
+        "html", _finalize_text, lambda s: Markup("<b>{}</b>").format(clean(s)),
+        lambda url, label: Markup('<a href="{}">{}</a>').format(url, plain(label)),
+        Markup("• "), Markup("&nbsp;&nbsp;&nbsp;– "),
+    ),
+})
+
+
+def _format(body_format: str) -> _Format:
+    if body_format not in _FORMATS:
+        raise ValueError(f"alerts: body_format must be one of {sorted(_FORMATS)}, not {body_format!r}")
+    return _FORMATS[body_format]
+
+
+@functools.cache
+def _environment(body_format: str) -> jinja2.Environment:
+    fmt = _format(body_format)
+    return jinja2.Environment(
+        loader=TEMPLATES, autoescape=body_format == "html", finalize=fmt.finalize,
+        trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+    )
+
+
+def _scheme(url: str) -> str:
+    return url.split("://", 1)[0].lower() if "://" in url else ""
+
+
+def format_for(url: str) -> str:
+    """"text", "markdown" or "html" for an apprise URL: its `?format=` if given, else by scheme."""
+    query = url.split("?", 1)[1] if "?" in url else ""
+    asked = dict(parse_qsl(query)).get("format", "").lower()
+    if asked in _FORMATS:
+        return asked
+    return FORMATS.get(_scheme(url), "text")
+
+
+def limit_for(url: str) -> int | None:
+    """The message length (characters, title included) the service takes; None for the console."""
+    scheme = _scheme(url)
+    if scheme == "console":
+        return None
+    return LIMITS.get(scheme, DEFAULT_LIMIT)
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def format_time(when: datetime | None) -> str:
+    """"07/04/2019 08:00 (GMT+7)": the moment in Asia/Ho_Chi_Minh (a naive time is taken as UTC)."""
+    if when is None:
+        return ""
+    local = (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(TIMEZONE)
+    offset = local.utcoffset()
+    hours = int(offset.total_seconds() // 3600) if offset is not None else 0
+    return f"{local:%d/%m/%Y %H:%M} (GMT{hours:+d})"
+
+
+def format_date(iso: str | None) -> str:
+    """"2019-04-07" -> "07/04/2019" (anything else is shown as given)."""
+    if not iso:
+        return ""
+    try:
+        return datetime.strptime(iso, "%Y-%m-%d").strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+def _render(kind: str, title: str, context: dict[str, Any], *, link: str | None, body_format: str,
+            language: str, max_length: int | None) -> Message:
+    """Render monitor/templates/<kind>.j2 and shape the result for the format and length."""
+    fmt, t = _format(body_format), _labels(language)
+    url = _safe_link(link)
+    context = {
+        "t": t, "bold": fmt.bold, "bullet": fmt.bullet, "subbullet": fmt.subbullet,
+        "link": fmt.link(url, url) if url else (link and clean(link)) or "", **context,
+    }
+    body = _environment(body_format).get_template(f"{kind}.j2").render(context).strip()
+    body = _layout(body, body_format)
+    title = clean(title)
+    if max_length is not None:
+        more = fmt.link(url, url) if url else Markup("")
+        marker = f"… ({t['more']}: {more})" if url else "…"
+        body = _cut(body, max_length - len(title) - 6, marker, body_format)
+    return Message(title=title, body=body, body_format=body_format)
+
+
+def _layout(body: str, body_format: str) -> str:
+    """Line breaks that survive the format: hard breaks in Markdown, <br> in HTML."""
+    body = re.sub(r"\n{3,}", "\n\n", body)
+    if body_format == "markdown":
+        return re.sub(r"(?<=\S)\n(?=[^\n])", "  \n", body)
+    if body_format == "html":
+        return body.replace("\n", "<br>\n")
+    return body
+
+
+def _topic_names(matches: Sequence[tuple[Topic, Match]]) -> str:
+    return ", ".join(dict.fromkeys(topic.name for topic, _ in matches))
+
+
+def _snippet(article: Article, field: str, start: int, end: int) -> str:
+    text = {"title": article.title, "summary": article.summary, "text": article.text}.get(field, "")
+    if not text or end <= start:
+        return ""
+    lo, hi = max(0, start - SNIPPET_RADIUS), min(len(text), end + SNIPPET_RADIUS)
+    return ("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else "")
+
+
+def _why(article: Article, matches: Sequence[tuple[Topic, Match]], t: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Per topic: its name, the matched terms and up to MAX_HITS_PER_TOPIC distinct snippets."""
+    topics = []
+    for topic, match in matches:
+        hits, seen = [], set()
+        for hit in match.hits:
+            snippet = hit.snippet or _snippet(article, hit.field, hit.start, hit.end)
+            if (hit.term, snippet) in seen or len(hits) >= MAX_HITS_PER_TOPIC:
+                continue
+            seen.add((hit.term, snippet))
+            hits.append({"term": hit.term, "field": t.get(hit.field, hit.field), "snippet": snippet})
+        topics.append({"name": topic.name, "terms": list(match.terms), "hits": hits})
+    return topics
+
+
+def _article_context(article: Article) -> dict[str, Any]:
+    return {"feed": article.feed, "published": format_time(article.published), "article_title": article.title}
+
+
+def render_article_alert(article: Article, matches: Sequence[tuple[Topic, Match]], *, body_format: str = "text",
+                         language: str = "vi", max_length: int | None = None) -> Message:
+    """The alert for a new article matching one or more topics (issue 2): title
+    "[topic names] article title"; body: outlet, time (GMT+7), summary, link, and why it fired."""
+    t = _labels(language)
+    title = f"[{_topic_names(matches)}] {article.title}" if matches else article.title
+    context = {**_article_context(article), "summary": article.summary, "topics": _why(article, matches, t)}
+    return _render("article", title, context, link=article.url, body_format=body_format, language=language,
+                   max_length=max_length)
+
+
+def _event_context(event: Event, language: str) -> dict[str, Any]:
+    return {
+        "type": EVENT_TYPES[language].get(event.type, event.type), "date": format_date(event.date),
+        "place": event.place or "", "actors": list(event.actors), "killed": event.killed,
+        "injured": event.injured, "evidence": event.evidence,
+    }
+
+
+def render_event_alert(article: Article, topic: Topic, events: Sequence[Event], *, body_format: str = "text",
+                       language: str = "vi", max_length: int | None = None) -> Message:
+    """"Sự kiện mới": one message for the new events an article reports on a topic (issue 5/6)."""
+    t = _labels(language)
+    shown = [_event_context(e, language) for e in events]
+    if len(shown) == 1:
+        ev = shown[0]
+        what = f"{t['event_new']}: {ev['type']}" + (f" {t['in']} {ev['place']}" if ev["place"] else "")
+    else:
+        what = f"{len(shown)} {t['events_new']}: {article.title}"
+    context = {**_article_context(article), "topic": topic.name, "events": shown}
+    return _render("event", f"[{topic.name}] {what}", context, link=article.url, body_format=body_format,
+                   language=language, max_length=max_length)
+
+
+def describe_changes(changes: Mapping[str, tuple[int | None, int | None]], *, language: str = "vi") -> list[str]:
+    """["số người thiệt mạng tăng từ 4 lên 11", ...] for changed counts (killed, injured, ...)."""
+    t = _labels(language)
+    lines = []
+    for name, (old, new) in changes.items():
+        if old == new or new is None:
+            continue
+        what = t.get(f"{name}_change", name)
+        how = t["now"] if old is None else t["up"] if new > old else t["down"]
+        lines.append(f"{what} {how.format(old=old, new=new)}")
+    return lines
+
+
+def render_update_alert(article: Article, topic: Topic, event: Event,
+                        changes: Mapping[str, tuple[int | None, int | None]], *, body_format: str = "text",
+                        language: str = "vi", max_length: int | None = None) -> Message:
+    """"Cập nhật: số người thiệt mạng tăng từ 4 lên 11": a known event's figures changed."""
+    t = _labels(language)
+    lines = describe_changes(changes, language=language)
+    title = f"[{topic.name}] {t['update']}: {'; '.join(lines) or _event_context(event, language)['type']}"
+    context = {**_article_context(article), "topic": topic.name, "changes": lines,
+               "event": _event_context(event, language)}
+    return _render("update", title, context, link=article.url, body_format=body_format, language=language,
+                   max_length=max_length)
+
+
+def render_test_message(*, language: str = "vi", body_format: str = "text", now: datetime | None = None) -> Message:
+    """What `news-monitor notify-test` sends to every target."""
+    t = _labels(language)
+    context = {"now": format_time(now or datetime.now(UTC))}
+    return _render("test", t["test_title"], context, link=None, body_format=body_format, language=language,
+                   max_length=None)
+
+
+# ----------------------------------------------------------------------------- length
+
+
+def _cut(body: str, limit: int, marker: str, body_format: str) -> str:
+    """`body` if it fits in `limit` characters, else its head (at a line break when one is near,
+    never inside an escape, tag or entity) followed by `marker`."""
+    if len(body) <= limit:
+        return body
+    budget = max(0, limit - len(marker) - 1)
+    head = body[:budget]
+    newline = head.rfind("\n")
+    if newline >= budget // 2:
+        return head[:newline].rstrip() + "\n" + marker
+    return _close_line(head, body_format).rstrip() + marker
+
+
+def _close_line(head: str, body_format: str) -> str:
+    """Make a head cut inside a line well-formed: no dangling backslash, tag, entity or bold."""
+    if body_format == "markdown":
+        run = _BACKSLASH_RUN.search(head)
+        if run and len(run.group(1)) % 2:
+            head = head[:-1]
+        line = head.rsplit("\n", 1)[-1]
+        if len(re.findall(r"(?<!\\)\*\*", line)) % 2:
+            head += "**"
+    elif body_format == "html":
+        head = re.sub(r"<[^>]*$|&[#\w]*$", "", head)
+        line = head.rsplit("\n", 1)[-1]
+        if line.count("<b>") > line.count("</b>"):
+            head += "</b>"
+    return head
+
+
+# ----------------------------------------------------------------------------- sending
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What one `send()` did. `service` and `detail` never contain secrets."""
+
+    ok: bool
+    service: str  # the URL with secrets redacted
+    detail: str = ""  # apprise's warnings and errors (and the low-level cause), empty on success
+
+
+_SECRET_KEY = re.compile(r"(?i)pass|pwd|secret|token|key|auth|sig|cred")
+_USERINFO = re.compile(r"^(?P<user>[^:/@?#]*)(?::(?P<password>.*?))?@(?P<host>[^@/?#]*)(?P<rest>[/?#].*)?$", re.S)
+_HOST_TOKEN = re.compile(r"^(?P<id>[^:/@?#]+):(?P<token>[^/@?#]*[^\d/@?#][^/@?#]*)(?P<rest>[/?#].*)?$", re.S)
+_DETAIL_DEBUG = re.compile(r"(?i)exception:|response details")
+_FAILED_LEVELS = frozenset({"ERROR", "CRITICAL"})
+
+
+def _split_url(url: str) -> tuple[str, str, str, str]:
+    """(scheme, authority+path, query, fragment), without validating anything."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return "", url, "", ""
+    rest, _, fragment = rest.partition("#")
+    rest, _, query = rest.partition("?")
+    return scheme, rest, query, fragment
+
+
+def _secrets(url: str) -> list[str]:
+    """The secret strings inside an apprise URL (raw and percent-decoded), longest first."""
+    _, rest, query, _ = _split_url(url)
+    found = []
+    if m := _USERINFO.match(rest):
+        found.append(m.group("password") or "")
+    elif m := _HOST_TOKEN.match(rest):
+        found.append(m.group("token"))
+    for part in query.split("&"):
+        key, _, value = part.partition("=")
+        if _SECRET_KEY.search(unquote(key)):
+            found.append(value)
+    values = {v for s in found if len(s) >= 3 for v in (s, unquote(s), unquote(s).replace("+", " "))}
+    return sorted(values, key=len, reverse=True)
+
+
+def redact_url(url: str) -> str:
+    """The URL with passwords, tokens (in userinfo or as a host's `id:token`) and query
+    parameters named like pass/password/token/key/secret masked as ***."""
+    scheme, rest, query, fragment = _split_url(url)
+    if m := _USERINFO.match(rest):
+        user = m.group("user")
+        if m.group("password") is not None:
+            user += ":***"
+        elif len(user) >= 20:  # a bare token in the user part (matrix://token@host, ...)
+            user = "***"
+        rest = f"{user}@{m.group('host')}{m.group('rest') or ''}"
+    elif m := _HOST_TOKEN.match(rest):
+        rest = f"{m.group('id')}:***{m.group('rest') or ''}"
+    if query:
+        params = []
+        for part in query.split("&"):
+            key, eq, value = part.partition("=")
+            params.append(f"{key}=***" if eq and _SECRET_KEY.search(unquote(key)) else part)
+        query = "&".join(params)
+    out = f"{scheme}://{rest}" if scheme else rest
+    return out + (f"?{query}" if query else "") + (f"#{fragment}" if fragment else "")
+
+
+def _scrub(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+@functools.cache
+def _own_apprise_logs() -> None:
+    """Keep apprise's log records out of the daemon's log: they reach the user only through
+    SendResult.detail, scrubbed of secrets. The logger stays at DEBUG so a failure's low-level
+    cause ("Socket Exception: (535, ...)") can be captured per call (see send())."""
+    logger = logging.getLogger("apprise")
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    logger.addHandler(logging.NullHandler())
+
+
+def send(url: str, message: Message, *, timeout: float = 30.0) -> SendResult:
+    """Deliver `message` to one apprise URL, blocking at most about `timeout` seconds.
+
+    ok only when apprise reports success for the service AND logged no error. The log
+    capture is apprise's per-call one (AppriseResult.logs(), scoped by contextvars), so two
+    sends running in two threads never see each other's records."""
+    service = redact_url(url)
+    if url.strip().lower() == CONSOLE:
+        print(f"{message.title}\n{message.body}\n", flush=True)
+        return SendResult(ok=True, service=service)
+    if timeout <= 0:
+        raise ValueError(f"alerts: timeout must be positive, not {timeout!r}")
+    _own_apprise_logs()
+    notifier = apprise.Apprise()
+    if not notifier.add(url):
+        return SendResult(ok=False, service=service, detail=f"apprise does not understand this URL: {service}")
+    title, body = _for_apprise(message, limit_for(url))
+    result = notifier.notify(body=body, title=title, body_format=message.body_format, timeout=timeout,
+                             log_level=logging.DEBUG)
+    entries = list(result.logs())
+    failed = any(e.level in _FAILED_LEVELS for e in entries)
+    detail = _scrub(_detail(entries, result, timeout), _secrets(url))
+    ok = bool(result) and not failed
+    return SendResult(ok=ok, service=service, detail="" if ok else detail)
+
+
+def _for_apprise(message: Message, limit: int | None) -> tuple[str, str]:
+    """(title, body) as handed to apprise: Markdown carries its title as an escaped bold first
+    line; anything still over the service's limit is cut (render with max_length to cut well)."""
+    title, body = message.title, message.body
+    if message.body_format == "markdown" and title:
+        title, body = "", f"**{escape_markdown(clean(title))}**\n\n{body}"
+    if limit is not None:
+        body = _cut(body, max(1, limit - len(title) - 2), "…", message.body_format)
+    return title, body
+
+
+def _detail(entries: Sequence[Any], result: Any, timeout: float) -> str:
+    """Readable failure text: apprise's warnings and errors, plus the low-level cause it logs
+    at DEBUG (SMTP reply, connection refused, HTTP response)."""
+    lines = [
+        e.message.strip() for e in entries
+        if e.level not in ("DEBUG", "TRACE", "INFO") or _DETAIL_DEBUG.search(e.message)
+    ]
+    status = getattr(result, "status", None)
+    if status is not None and status.name == "TIMEOUT":
+        lines.append(f"no answer within {timeout:g} s")
+    if not lines and not result:
+        lines.append(f"apprise reported failure ({status.name.lower() if status is not None else 'no detail'})")
+    return "; ".join(dict.fromkeys(line for line in lines if line))[:2000]
