@@ -1,0 +1,780 @@
+"""Fetching over HTTP: the only module that imports httpx.
+
+`Fetcher.get(url)` returns a `FetchResult` or raises a `monitor.errors.FetchError` (or one of its
+subclasses); nothing else escapes: no httpx, ssl, zlib or OSError. Every server is hostile until
+its answer is parsed. The defences, in the order a response meets them:
+
+- Limits on waiting: httpx connect and read timeouts, plus a total deadline per fetch
+  (`asyncio.timeout`, retries and backoff included), so a server that trickles a byte every two
+  seconds, or accepts and never answers, holds a feed for `deadline` seconds at most. Time spent
+  queued for a free slot (global cap, per-host limit, politeness delay, robots.txt) is not
+  counted: one slow host cannot make the feeds queued behind it time out.
+- Limits on load: at most `per_host` requests at a time to one host and `max_in_flight` in all
+  (httpx's pool degrades past about 20); `get_page` also spaces request starts to one host by
+  `min_host_delay` (or the host's robots.txt Crawl-delay, up to 10 s) and honours robots.txt,
+  fetched once per host and cached for a day.
+- Limits on size: the body is streamed raw and decompressed here in bounded steps (zlib
+  `max_length`, brotli `output_buffer_limit`), counting DECOMPRESSED bytes; past `max_bytes` the
+  fetch ends with BodyTooLarge. A gzip or brotli bomb never occupies more than the cap plus one
+  64 KiB step; compressed bytes are capped too (an endless stream of empty gzip members), and a
+  Content-Length over the cap is refused before reading.
+- Redirects followed by hand: http/https targets only (file:, ftp:, data:, javascript: refused),
+  relative Location resolved, at most `max_redirects`, loops detected, and a public host may not
+  send us to a loopback/private address literal. Cookies live for one fetch only (a redirect that
+  sets a cookie works; nothing accumulates over months).
+- Retries only for transient failures (connection errors, timeouts, 408/500/502/504/52x), with
+  exponential backoff and jitter, never past the deadline. 429/503 raise RateLimited with
+  Retry-After parsed (seconds or HTTP-date); a Retry-After that fits in the deadline is waited
+  out once per retry. 401/403/404/410 and other 4xx raise HTTPStatusError at once.
+- TLS verified. Validators sent back (ETag, Last-Modified) are dropped if they are not clean ASCII.
+- One translator, `_map_errors`, turns httpx exceptions into messages that name the stage, the
+  problem and the URL ("fetch: connection refused by 127.0.0.1:8080 (http://...)").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import http
+import ipaddress
+import logging
+import random
+import re
+import socket
+import ssl
+import time
+import urllib.robotparser
+import zlib
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+
+import brotli
+import httpx
+
+from monitor import USER_AGENT
+from monitor.errors import BodyTooLarge, FetchError, FetchTimeout, HTTPStatusError, RateLimited
+from monitor.models import FetchResult
+
+__all__ = ["FEED_ACCEPT", "PAGE_ACCEPT", "FetchLimits", "Fetcher", "parse_max_age", "parse_retry_after"]
+
+log = logging.getLogger(__name__)
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
+)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+ROBOTS_ACCEPT = "text/plain, */*;q=0.1"
+
+TRANSIENT_STATUSES = frozenset({408, 500, 502, 504, 520, 521, 522, 523, 524})
+RATE_LIMIT_STATUSES = frozenset({429, 503})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+STEP = 64 * 1024  # most bytes one decompression step may produce
+MAX_RETRY_AFTER = 365 * 24 * 3600.0  # a Retry-After beyond a year is read as a year
+ROBOTS_MAX_BYTES = 512 * 1024
+ROBOTS_TTL = 24 * 3600.0
+ROBOTS_FAILURE_TTL = 3600.0
+ROBOTS_CACHE_SIZE = 1024
+MAX_CRAWL_DELAY = 10.0
+HOST_TABLE_PRUNE_AT = 512
+
+
+def _brotli_is_bounded() -> bool:
+    try:
+        brotli.Decompressor().process(b"", output_buffer_limit=1)
+    except TypeError:  # brotli < 1.2 cannot bound its output: a bomb would be decoded whole
+        return False
+    return True
+
+
+BROTLI_BOUNDED = _brotli_is_bounded()
+ACCEPT_ENCODING = "gzip, deflate, br" if BROTLI_BOUNDED else "gzip, deflate"
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    max_bytes: int = 15 * 1024 * 1024  # cap on the DECOMPRESSED body (Miniflux uses 15 MiB)
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    deadline: float = 60.0  # total wall time for one fetch, retries included
+    max_redirects: int = 5
+    retries: int = 2  # transient failures only, with backoff
+    backoff: float = 0.5  # seconds, doubled per retry, with jitter
+
+    def __post_init__(self) -> None:
+        if self.max_bytes <= 0 or self.max_redirects < 0 or self.retries < 0:
+            raise ValueError("FetchLimits: max_bytes must be > 0, max_redirects and retries >= 0")
+        if min(self.connect_timeout, self.read_timeout, self.deadline) <= 0 or self.backoff < 0:
+            raise ValueError("FetchLimits: timeouts and deadline must be > 0, backoff >= 0")
+
+
+# --------------------------------------------------------------------------- header parsing
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delay-seconds or HTTP-date); None if absent or junk.
+
+    A date in the past gives 0.0; anything beyond a year is read as a year.
+    """
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if re.fullmatch(r"[0-9]+", value):
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # "-0000": UTC with no claim about the local zone
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    return min(max(0.0, (when - now).total_seconds()), MAX_RETRY_AFTER)
+
+
+def parse_max_age(value: str | None) -> int | None:
+    """max-age seconds from a Cache-Control header, or None (s-maxage and junk are ignored)."""
+    if not value:
+        return None
+    found = re.search(r"(?:^|[,\s])max-age\s*=\s*\"?([0-9]+)", value, re.IGNORECASE)
+    if not found:
+        return None
+    digits = found.group(1)
+    return int(digits) if len(digits) <= 10 else int(MAX_RETRY_AFTER)
+
+
+def _clean_header(value: str | None) -> str | None:
+    """A validator to send back, or None when it is empty or not clean printable ASCII."""
+    if not value or not value.isascii() or not value.isprintable():
+        return None
+    return value
+
+
+# --------------------------------------------------------------------------- errors
+
+_DNS_FAILED = "DNS lookup failed"
+
+
+class _Retryable(Exception):
+    """Internal: a FetchError that may go away if tried again (never escapes this module)."""
+
+    def __init__(self, error: FetchError, retry_after: float | None = None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.retry_after = retry_after
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _netloc(url: httpx.URL) -> str:
+    port = url.port or (443 if url.scheme == "https" else 80)
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    return f"{host}:{port}"
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception, its causes and contexts, and the members of exception groups among them."""
+    todo, seen = [exc], set()
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        if isinstance(current, BaseExceptionGroup):
+            todo.extend(current.exceptions)
+        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+
+
+def _connect_error(exc: httpx.ConnectError, url: str) -> FetchError:
+    u = httpx.URL(url)
+    for cause in _causes(exc):
+        if isinstance(cause, socket.gaierror):
+            return FetchError(f"{_DNS_FAILED} for host {u.host} ({url})", url=url)
+        if isinstance(cause, ConnectionRefusedError):
+            return FetchError(f"connection refused by {_netloc(u)} ({url})", url=url)
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            why = _clip(cause.verify_message or str(cause))
+            return FetchError(f"TLS certificate of {u.host} not trusted: {why} ({url})", url=url)
+        if isinstance(cause, ssl.SSLError):
+            return FetchError(f"TLS handshake with {_netloc(u)} failed: {_clip(str(cause))} ({url})", url=url)
+    return FetchError(f"could not connect to {_netloc(u)}: {_clip(str(exc))} ({url})", url=url)
+
+
+def _timeout_error(exc: httpx.TimeoutException, url: str, limits: FetchLimits) -> FetchTimeout:
+    where = _netloc(httpx.URL(url))
+    if isinstance(exc, httpx.ConnectTimeout):
+        what = f"timed out connecting to {where} after {limits.connect_timeout:g} s"
+    elif isinstance(exc, httpx.ReadTimeout):
+        what = f"no data from {where} for {limits.read_timeout:g} s (read timeout)"
+    elif isinstance(exc, httpx.PoolTimeout):
+        what = f"no free connection to {where} within {limits.connect_timeout:g} s"
+    else:
+        what = f"timed out sending the request to {where}"
+    return FetchTimeout(f"{what} ({url})", url=url)
+
+
+@contextlib.contextmanager
+def _map_errors(url: str, limits: FetchLimits) -> Iterator[None]:
+    """Translate what httpx (and the sockets under it) raise into monitor.errors, in one place."""
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise _Retryable(_timeout_error(exc, url, limits)) from exc
+    except httpx.ConnectError as exc:
+        error = _connect_error(exc, url)
+        if _DNS_FAILED in str(error) or "TLS" in str(error):
+            raise error from exc  # fail fast: asking again within a minute will not help
+        raise _Retryable(error) from exc
+    except (httpx.ReadError, httpx.WriteError, httpx.CloseError) as exc:
+        where = _netloc(httpx.URL(url))
+        raise _Retryable(
+            FetchError(f"connection to {where} lost: {_clip(str(exc))} ({url})", url=url)
+        ) from exc
+    except httpx.RemoteProtocolError as exc:
+        where = _netloc(httpx.URL(url))
+        message = f"the server at {where} broke the HTTP protocol: {_clip(str(exc))} ({url})"
+        raise _Retryable(FetchError(message, url=url)) from exc
+    except httpx.UnsupportedProtocol as exc:
+        raise FetchError(f"not an http or https address: {_clip(url)}", url=url) from exc
+    except (httpx.InvalidURL, UnicodeError) as exc:
+        raise FetchError(f"invalid address {_clip(url)}: {_clip(str(exc))}", url=url) from exc
+    except httpx.HTTPError as exc:
+        raise FetchError(f"{_clip(str(exc)) or type(exc).__name__} ({url})", url=url) from exc
+    except OSError as exc:  # anything the layers below let through
+        raise _Retryable(FetchError(f"network error: {_clip(str(exc))} ({url})", url=url)) from exc
+
+
+def _human_size(n: int) -> str:
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= factor:
+            return f"{n / factor:.4g} {unit}"
+    return f"{n} bytes"
+
+
+def _status_error(status: int, url: str, origin: str, retry_after: float | None = None) -> HTTPStatusError:
+    try:
+        phrase = " " + http.HTTPStatus(status).phrase
+    except ValueError:
+        phrase = ""
+    message = f"HTTP {status}{phrase} from {url}"
+    if url != origin:
+        message += f" (redirected from {origin})"
+    if status in RATE_LIMIT_STATUSES:
+        wait = f"retry after {retry_after:g} s" if retry_after is not None else "no Retry-After given"
+        return RateLimited(f"{message} ({wait})", url=url, status=status, retry_after=retry_after)
+    return HTTPStatusError(message, url=url, status=status)
+
+
+# --------------------------------------------------------------------------- bounded decoding
+
+
+class _DecodeError(Exception):
+    pass
+
+
+class _Identity:
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        yield data
+
+    def flush(self) -> Iterator[bytes]:
+        yield from ()
+
+
+class _Zlib:
+    """gzip (every member) or deflate (zlib-wrapped, or raw as some servers send), STEP bytes at a time."""
+
+    def __init__(self, gzip: bool) -> None:
+        self._wbits = zlib.MAX_WBITS | 16 if gzip else zlib.MAX_WBITS
+        self._d = zlib.decompressobj(self._wbits)
+        self._fresh = True  # nothing decoded yet by the current decompressor
+        self._members = 0  # gzip members completed
+        self._done = False
+
+    def _undecodable(self, exc: zlib.error) -> None:
+        if self._fresh and self._wbits == zlib.MAX_WBITS:  # deflate without the zlib header
+            self._wbits = -zlib.MAX_WBITS
+            self._d = zlib.decompressobj(self._wbits)
+        elif self._fresh and self._members:  # junk after a complete gzip stream: ignored, as browsers do
+            self._done = True
+        else:
+            raise _DecodeError(str(exc)) from exc
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while data and not self._done:
+            try:
+                out = self._d.decompress(data, STEP)
+            except zlib.error as exc:
+                self._undecodable(exc)
+                continue
+            self._fresh = False
+            data = self._d.unconsumed_tail
+            if self._d.eof:
+                data, self._members = self._d.unused_data, self._members + 1
+                if self._wbits & 16 and self._wbits > 0:  # another gzip member may follow
+                    self._d, self._fresh = zlib.decompressobj(self._wbits), True
+                else:
+                    self._done = True  # deflate: one stream, trailing bytes ignored
+            yield out
+
+    def flush(self) -> Iterator[bytes]:
+        if not self._done and not self._fresh:
+            yield self._d.flush()
+
+
+class _Brotli:
+    def __init__(self) -> None:
+        if not BROTLI_BOUNDED:
+            raise _DecodeError("the installed brotli (< 1.2) cannot decode within a size limit")
+        self._d = brotli.Decompressor()
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        try:
+            out = self._d.process(data, output_buffer_limit=STEP)
+            while out:
+                yield out
+                out = self._d.process(b"", output_buffer_limit=STEP)
+        except brotli.error as exc:
+            raise _DecodeError(str(exc)) from exc
+
+    def flush(self) -> Iterator[bytes]:
+        yield from ()
+
+
+_Decoder = _Identity | _Zlib | _Brotli
+
+
+def _decoders(content_encoding: str | None) -> list[_Decoder]:
+    """Decoders for a Content-Encoding header, in the order to apply them (last encoding first)."""
+    found: list[_Decoder] = []
+    for name in reversed([e.strip().lower() for e in (content_encoding or "").split(",") if e.strip()]):
+        if name in ("gzip", "x-gzip"):
+            found.append(_Zlib(gzip=True))
+        elif name == "deflate":
+            found.append(_Zlib(gzip=False))
+        elif name == "br":
+            found.append(_Brotli())
+        elif name in ("zstd", "compress", "x-compress"):
+            raise _DecodeError(f"Content-Encoding {name} was not asked for and cannot be decoded")
+        # anything else ("identity", "none", "utf-8" from misconfigured servers) is no encoding
+    return found
+
+
+def _decode(decoders: list[_Decoder], data: bytes) -> Iterator[bytes]:
+    if not decoders:
+        yield data
+        return
+    for piece in decoders[0].feed(data):
+        yield from _decode(decoders[1:], piece)
+
+
+def _flush(decoders: list[_Decoder]) -> Iterator[bytes]:
+    for i, decoder in enumerate(decoders):
+        for piece in decoder.flush():
+            yield from _decode(decoders[i + 1 :], piece)
+
+
+# --------------------------------------------------------------------------- deadlines and slots
+
+
+class _Deadline:
+    """The total deadline of one fetch, paused while the fetch only waits in a queue."""
+
+    def __init__(self, timeout: asyncio.Timeout, seconds: float) -> None:
+        self._timeout = timeout
+        self.seconds = seconds
+
+    def remaining(self) -> float:
+        when = self._timeout.when()
+        return float("inf") if when is None else when - asyncio.get_running_loop().time()
+
+    @contextlib.asynccontextmanager
+    async def paused(self) -> AsyncIterator[None]:
+        if self._timeout.expired():  # the cancellation is on its way; nothing to pause
+            yield
+            return
+        left = self.remaining()
+        self._timeout.reschedule(None)
+        try:
+            yield
+        finally:
+            self._timeout.reschedule(asyncio.get_running_loop().time() + left)
+
+
+class _Host:
+    """What is known about one host: its concurrency slots and when the next request may start."""
+
+    def __init__(self, per_host: int) -> None:
+        self.slots = asyncio.Semaphore(per_host)
+        self.next_start = 0.0
+        self.users = 0
+
+    async def wait_turn(self, delay: float) -> None:
+        if delay <= 0:
+            return
+        now = asyncio.get_running_loop().time()
+        start = max(now, self.next_start)
+        self.next_start = start + delay  # reserved before sleeping: concurrent callers queue up
+        await asyncio.sleep(start - now)
+
+
+@dataclass(frozen=True)
+class _Robots:
+    parser: urllib.robotparser.RobotFileParser | None  # None: everything allowed
+    expires: float
+
+    def crawl_delay(self, agent: str) -> float:
+        delay = self.parser.crawl_delay(agent) if self.parser else None
+        return min(float(delay), MAX_CRAWL_DELAY) if delay else 0.0
+
+
+def _host_key(url: httpx.URL) -> str:
+    return f"{url.scheme}://{_netloc(url)}"
+
+
+def _is_local(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified
+
+
+def _checked_address(url: str) -> httpx.URL:
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"invalid address {_clip(url)}: {_clip(str(exc))}", url=url) from exc
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise FetchError(f"not an http or https address: {_clip(url)}", url=url)
+    return parsed
+
+
+def _redirect_target(response: httpx.Response, current: str) -> str | None:
+    """Where a redirect points, checked; None when the response is not a redirect."""
+    status = response.status_code
+    if status not in REDIRECT_STATUSES:
+        return None
+    location = response.headers.get("location", "").strip()
+    if not location:
+        raise FetchError(f"HTTP {status} redirect without a Location header from {current}", url=current)
+    shown = _clip(location)
+    try:
+        target = httpx.URL(current).join(location).copy_with(fragment=None)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise FetchError(
+            f"redirect to an invalid address ({shown}) refused (from {current})", url=current
+        ) from exc
+    if target.scheme not in ("http", "https") or not target.host:
+        raise FetchError(f"redirect to a non-HTTP address ({shown}) refused (from {current})", url=current)
+    if _is_local(target.host) and not _is_local(httpx.URL(current).host):
+        message = f"redirect from a public address to a local one ({shown}) refused (from {current})"
+        raise FetchError(message, url=current)
+    return str(target)
+
+
+def _visit(url: str, cookies: httpx.Cookies) -> tuple[str, tuple[tuple[str, str, str], ...]]:
+    """A visited address; the same address with new cookies is a new visit (cookie handshakes)."""
+    return url, tuple(sorted((c.domain, c.name, c.value or "") for c in cookies.jar))
+
+
+@dataclass(frozen=True)
+class _Request:
+    url: str
+    headers: Mapping[str, str]
+    polite: bool  # space request starts to a host (get_page)
+    robots: bool  # honour robots.txt at every address visited (get_page)
+    max_bytes: int
+
+
+# --------------------------------------------------------------------------- the fetcher
+
+
+class Fetcher:
+    """Fetches feeds (`get`) and article pages (`get_page`): one per process.
+
+    `async with Fetcher() as fetcher: result = await fetcher.get(url, etag=...)`
+    """
+
+    def __init__(
+        self,
+        *,
+        limits: FetchLimits = FetchLimits(),  # noqa: B008 - frozen, shared safely
+        per_host: int = 2,
+        max_in_flight: int = 16,
+        user_agent: str = USER_AGENT,
+        transport: httpx.AsyncBaseTransport | None = None,
+        min_host_delay: float = 0.0,
+        verify: bool = True,
+    ) -> None:
+        if per_host < 1 or max_in_flight < 1 or min_host_delay < 0:
+            raise ValueError("Fetcher: per_host and max_in_flight must be >= 1, min_host_delay >= 0")
+        self._limits = limits
+        self._per_host = per_host
+        self._min_host_delay = min_host_delay
+        self._user_agent = user_agent
+        self._in_flight = asyncio.Semaphore(max_in_flight)
+        self._hosts: dict[str, _Host] = {}
+        self._robots: OrderedDict[str, _Robots] = OrderedDict()
+        self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._closed = False
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            verify=verify,
+            timeout=httpx.Timeout(
+                connect=limits.connect_timeout,
+                read=limits.read_timeout,
+                write=limits.read_timeout,
+                pool=limits.connect_timeout,
+            ),
+            limits=httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight),
+            follow_redirects=False,
+            headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),  # keep no cookies
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        self._closed = True
+        await self._client.aclose()
+
+    async def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = FEED_ACCEPT,
+    ) -> FetchResult:
+        """GET a feed, conditionally when validators are given (a 304 gives FetchResult(status=304))."""
+        headers = {"Accept": accept}
+        if sent := _clean_header(etag):
+            headers["If-None-Match"] = sent
+        if sent := _clean_header(last_modified):
+            headers["If-Modified-Since"] = sent
+        return await self._fetch(_Request(url, headers, False, False, self._limits.max_bytes))
+
+    async def get_page(self, url: str) -> FetchResult:
+        """GET an article page politely: robots.txt honoured, request starts to a host spaced."""
+        request = _Request(url, {"Accept": PAGE_ACCEPT}, True, True, self._limits.max_bytes)
+        return await self._fetch(request)
+
+    async def _fetch(self, request: _Request) -> FetchResult:
+        if self._closed:
+            raise RuntimeError("Fetcher is closed")
+        _checked_address(request.url)
+        seconds = self._limits.deadline
+        errors: list[FetchError] = []
+        try:
+            async with asyncio.timeout(seconds) as timeout:
+                return await self._with_retries(request, _Deadline(timeout, seconds), errors)
+        except TimeoutError:
+            last = f"; before that: {str(errors[-1]).removeprefix('fetch: ')}" if errors else ""
+            message = f"timed out after {seconds:g} s (total deadline) fetching {request.url}{last}"
+            raise FetchTimeout(message, url=request.url) from None
+
+    async def _with_retries(
+        self, request: _Request, deadline: _Deadline, errors: list[FetchError]
+    ) -> FetchResult:
+        attempt = 0
+        while True:
+            try:
+                return await self._follow(request, deadline)
+            except _Retryable as retry:
+                errors.append(retry.error)
+                wait = retry.retry_after
+                if wait is None:
+                    wait = self._limits.backoff * 2**attempt * random.uniform(0.75, 1.25)
+                if attempt >= self._limits.retries or wait >= deadline.remaining():
+                    raise retry.error from retry.__cause__
+                log.info(
+                    "fetch retry url=%s attempt=%d wait=%.2fs error=%s",
+                    request.url,
+                    attempt + 1,
+                    wait,
+                    retry.error,
+                )
+                await asyncio.sleep(wait)
+                attempt += 1
+
+    async def _follow(self, request: _Request, deadline: _Deadline) -> FetchResult:
+        """One attempt: the request and the redirects it leads to, each hop checked."""
+        current, cookies, seen = request.url, httpx.Cookies(), set()
+        for _hop in range(self._limits.max_redirects + 1):
+            if request.robots:
+                async with deadline.paused():
+                    await self._require_allowed(current)
+            async with self._slot(current, deadline, request.polite):
+                with _map_errors(current, self._limits):
+                    outgoing = self._client.build_request("GET", current, headers=request.headers)
+                    cookies.set_cookie_header(outgoing)
+                    response = await self._client.send(outgoing, stream=True)
+                    try:
+                        cookies.extract_cookies(response)
+                        target = _redirect_target(response, current)
+                        if target is None:
+                            return await self._result(request, current, response)
+                    finally:
+                        await response.aclose()
+            seen.add(_visit(current, cookies))
+            if _visit(target, cookies) in seen:
+                raise FetchError(
+                    f"redirect loop: {target} visited twice (starting at {request.url})", url=request.url
+                )
+            current = target
+        count = self._limits.max_redirects + 1
+        raise FetchError(f"too many redirects ({count}) starting at {request.url}", url=request.url)
+
+    async def _result(self, request: _Request, current: str, response: httpx.Response) -> FetchResult:
+        status, headers = response.status_code, response.headers
+        if status == 304:
+            return self._not_modified(request, current, response)
+        if 200 <= status < 300:
+            return FetchResult(
+                url=request.url,
+                final_url=current,
+                status=status,
+                content=await self._read_body(response, current, request.max_bytes),
+                content_type=headers.get("content-type"),
+                etag=headers.get("etag"),
+                last_modified=headers.get("last-modified"),
+                cache_max_age=parse_max_age(headers.get("cache-control")),
+            )
+        retry_after = parse_retry_after(headers.get("retry-after")) if status in RATE_LIMIT_STATUSES else None
+        error = _status_error(status, current, request.url, retry_after)
+        if status in TRANSIENT_STATUSES or (status == 503 and retry_after is None):
+            raise _Retryable(error)
+        if retry_after is not None:
+            raise _Retryable(error, retry_after=retry_after)  # waited out only if it fits the deadline
+        raise error
+
+    def _not_modified(self, request: _Request, current: str, response: httpx.Response) -> FetchResult:
+        sent_etag = request.headers.get("If-None-Match")
+        sent_modified = request.headers.get("If-Modified-Since")
+        if not (sent_etag or sent_modified):
+            message = f"HTTP 304 Not Modified from {current} to a request that was not conditional"
+            raise HTTPStatusError(message + " (the server misbehaves)", url=current, status=304)
+        headers = response.headers
+        return FetchResult(
+            url=request.url,
+            final_url=current,
+            status=304,
+            content_type=headers.get("content-type"),
+            etag=headers.get("etag") or sent_etag,  # a 304 without validators keeps ours
+            last_modified=headers.get("last-modified") or sent_modified,
+            cache_max_age=parse_max_age(headers.get("cache-control")),
+        )
+
+    async def _read_body(self, response: httpx.Response, url: str, max_bytes: int) -> bytes:
+        too_large = BodyTooLarge(f"response body larger than {_human_size(max_bytes)} from {url}", url=url)
+        declared = response.headers.get("content-length", "").strip()
+        if re.fullmatch(r"[0-9]+", declared) and (len(declared) > 15 or int(declared) > max_bytes):
+            raise too_large
+        encoding = response.headers.get("content-encoding")
+        body, raw = bytearray(), 0
+        try:
+            decoders = _decoders(encoding)
+            async for chunk in response.aiter_raw():
+                raw += len(chunk)
+                if raw > max_bytes:  # compressed bytes are capped too
+                    raise too_large
+                for piece in _decode(decoders, chunk):
+                    if len(body) + len(piece) > max_bytes:
+                        raise too_large
+                    body += piece
+            for piece in _flush(decoders):
+                if len(body) + len(piece) > max_bytes:
+                    raise too_large
+                body += piece
+        except _DecodeError as exc:
+            message = f"response body from {url} could not be decoded (Content-Encoding {_clip(str(encoding))}): {exc}"
+            raise FetchError(message, url=url) from exc
+        return bytes(body)
+
+    # ----------------------------------------------------------------------- slots and politeness
+
+    @contextlib.asynccontextmanager
+    async def _slot(self, url: str, deadline: _Deadline, polite: bool) -> AsyncIterator[None]:
+        """Hold one of the host's slots and one global slot; waiting for them is not on the deadline."""
+        key = _host_key(httpx.URL(url))
+        host = self._host(key)
+        host.users += 1
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                async with deadline.paused():
+                    await stack.enter_async_context(host.slots)  # host first: no global slot idles
+                    if polite:
+                        await host.wait_turn(self._delay_for(key))
+                    await stack.enter_async_context(self._in_flight)
+                yield
+        finally:
+            host.users -= 1
+
+    def _host(self, key: str) -> _Host:
+        host = self._hosts.get(key)
+        if host is None:
+            if len(self._hosts) >= HOST_TABLE_PRUNE_AT:  # forget idle hosts: months of new hosts
+                now = asyncio.get_running_loop().time()
+                for idle in [k for k, h in self._hosts.items() if h.users == 0 and h.next_start <= now]:
+                    del self._hosts[idle]
+            host = self._hosts[key] = _Host(self._per_host)
+        return host
+
+    def _delay_for(self, key: str) -> float:
+        robots = self._robots.get(key)
+        crawl_delay = robots.crawl_delay(self._user_agent) if robots else 0.0
+        return max(self._min_host_delay, crawl_delay)
+
+    async def _require_allowed(self, url: str) -> None:
+        robots = await self._robots_for(_host_key(httpx.URL(url)))
+        if robots.parser is not None and not robots.parser.can_fetch(self._user_agent, url):
+            raise FetchError(f"{url} disallowed by robots.txt", url=url)
+
+    async def _robots_for(self, key: str) -> _Robots:
+        """The host's robots.txt, fetched once (concurrent callers wait for the first) and cached."""
+        cached = self._robots.get(key)
+        if cached is not None and cached.expires > time.monotonic():
+            return cached
+        lock = self._robots_locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            cached = self._robots.get(key)
+            if cached is None or cached.expires <= time.monotonic():
+                cached = await self._load_robots(key)
+                self._robots[key] = cached
+                self._robots.move_to_end(key)
+                while len(self._robots) > ROBOTS_CACHE_SIZE:
+                    self._robots.popitem(last=False)
+        self._robots_locks.pop(key, None)
+        return cached
+
+    async def _load_robots(self, key: str) -> _Robots:
+        url = f"{key}/robots.txt"
+        request = _Request(url, {"Accept": ROBOTS_ACCEPT}, True, False, ROBOTS_MAX_BYTES)
+        try:
+            result = await self._fetch(request)
+        except HTTPStatusError as exc:
+            if 400 <= exc.status < 500 and exc.status != 429:  # RFC 9309: no robots.txt, no rules
+                log.debug("robots.txt absent url=%s status=%d: all allowed", url, exc.status)
+                return _Robots(None, time.monotonic() + ROBOTS_TTL)
+            log.warning("robots.txt unavailable url=%s error=%s: allowed until it can be read", url, exc)
+            return _Robots(None, time.monotonic() + ROBOTS_FAILURE_TTL)
+        except FetchError as exc:
+            log.warning("robots.txt unavailable url=%s error=%s: allowed until it can be read", url, exc)
+            return _Robots(None, time.monotonic() + ROBOTS_FAILURE_TTL)
+        parser = urllib.robotparser.RobotFileParser(url)
+        parser.parse(result.content.decode("utf-8-sig", "replace").splitlines())
+        return _Robots(parser, time.monotonic() + ROBOTS_TTL)
