@@ -71,10 +71,22 @@ _OFFSET = re.compile(r"^(?P<sign>[+-])\s*(?P<hh>\d{1,2})(?:\s*:?\s*(?P<mm>\d{2})
 _PAREN = re.compile(r"\s*\((?P<inner>[^)]*)\)\s*$")
 
 
+_FAST_RFC822 = re.compile(  # what nearly every feed writes: `Sat, 27 Jan 2024 14:15:00 +0700`
+    r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-]\d{4}|GMT)"
+)
+_FAST_ZONES: dict[str, tzinfo] = {"GMT": UTC}
+
+
 def parse_date(text: str, *, default_tz: tzinfo = ICT) -> datetime | None:
     """Parse a feed or page date; an aware datetime, or None when unreadable or implausible."""
     if not isinstance(text, str):
         return None
+    m = _FAST_RFC822.fullmatch(text.strip())
+    if m and m.group(2).lower() in _MONTHS:
+        try:
+            return _fast(m)
+        except (ValueError, OverflowError):
+            return None
     s = " ".join(text.split())
     if not s or len(s) > _MAX_LEN:
         return None
@@ -87,6 +99,20 @@ def parse_date(text: str, *, default_tz: tzinfo = ICT) -> datetime | None:
         if dt is not None:
             return dt if MIN_YEAR <= dt.year <= MAX_YEAR else None
     return None
+
+
+def _fast(m: re.Match[str]) -> datetime | None:
+    zone = m.group(7)
+    tz = _FAST_ZONES.get(zone)
+    if tz is None:
+        tz = _offset(zone[0], zone[1:3], zone[3:])
+        if len(_FAST_ZONES) < 256 and tz is not None:
+            _FAST_ZONES[zone] = tz
+    y = int(m.group(3))
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        return None
+    return datetime(y, _MONTHS[m.group(2).lower()], int(m.group(1)), int(m.group(4)), int(m.group(5)),
+                    min(int(m.group(6)), 59), tzinfo=tz)
 
 
 def to_iso(dt: datetime) -> str:

@@ -195,6 +195,7 @@ def _decode(data: bytes, http_charset: str | None, warnings: list[str]) -> str:
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CDATA_SPLIT = re.compile(r"(<!\[CDATA\[.*?(?:\]\]>|$))", re.S)
 _AMP = re.compile(r"&(?:#([0-9]{1,8});|#[xX]([0-9a-fA-F]{1,8});|([A-Za-z][A-Za-z0-9]{0,31});)?")
+_NEEDS_FIX = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);)")  # anything else: HTML entity, bare &, char ref
 _XML_ENTITIES = frozenset(("amp", "lt", "gt", "quot", "apos"))
 _ROOT_NAMES = ("item", "entry")
 
@@ -205,7 +206,7 @@ def _repair(text: str, url: str | None, warnings: list[str]) -> str:
         text = _BAD_CHARS.sub("", text)
         warnings.append("control characters removed")
     text = _strip_prolog(text, warnings)
-    if "&" in text:
+    if "&" in text and _NEEDS_FIX.search(text):
         text = _fix_entities(text, warnings)
     m = re.match(r"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)", text)
     if m and m.group(2).lower() in _ROOT_NAMES:
@@ -282,7 +283,7 @@ def _fix_entities(text: str, warnings: list[str]) -> str:
         bare[0] += 1
         return "&amp;"
 
-    parts = _CDATA_SPLIT.split(text)
+    parts = _CDATA_SPLIT.split(text) if "<![CDATA[" in text else [text]
     for k in range(0, len(parts), 2):
         if "&" in parts[k]:
             parts[k] = _AMP.sub(fix, parts[k])
@@ -354,6 +355,11 @@ class _Names:
     def __init__(self, root: etree._Element) -> None:
         self.root_ns = _ns(root.tag)
         self.cache: dict[str, tuple[str, str]] = {}
+        self._specs: dict[int, dict[object, object]] = {}
+
+    def specs(self, table: dict[tuple[str, str], tuple[str, int]]) -> dict[object, object]:
+        """A per-document memo of tag -> table entry (tags repeat thousands of times)."""
+        return self._specs.setdefault(id(table), {})
 
     def __call__(self, tag: object) -> tuple[str, str]:
         if not isinstance(tag, str):
@@ -388,7 +394,9 @@ def _local(tag: object) -> str:
 # --------------------------------------------------------------------------- reading RSS and Atom
 
 # (kind, local name) -> (field, rank): the lowest rank present wins.
-_ENTRY_FIELDS: dict[tuple[str, str], tuple[str, int]] = {
+_Table = dict[tuple[str, str], tuple[str, int]]
+_UNSEEN: object = object()
+_ENTRY_FIELDS: _Table = {
     ("core", "title"): ("title", 0), ("dc", "title"): ("title", 1), ("media", "title"): ("title", 2),
     ("core", "description"): ("summary", 0), ("core", "summary"): ("summary", 0),
     ("dc", "description"): ("summary", 1), ("itunes", "summary"): ("summary", 2),
@@ -399,24 +407,30 @@ _ENTRY_FIELDS: dict[tuple[str, str], tuple[str, int]] = {
     ("core", "modified"): ("date", 1), ("dcterms", "modified"): ("date", 1),
     ("core", "created"): ("date", 2), ("dcterms", "created"): ("date", 2),
 }
-_FEED_FIELDS: dict[tuple[str, str], tuple[str, int]] = {
+_FEED_FIELDS: _Table = {
     ("core", "title"): ("title", 0), ("dc", "title"): ("title", 1),
     ("core", "link"): ("link", 0), ("core", "ttl"): ("ttl", 0),
 }
 _RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
 
 
-def _fields(el: etree._Element, names: _Names, table: dict[tuple[str, str], tuple[str, int]]
-            ) -> dict[str, list[etree._Element]]:
-    """Children of `el` by field, best rank first, document order within a rank."""
-    ranked: dict[str, list[tuple[int, int, etree._Element]]] = {}
-    for i, child in enumerate(el):
-        spec = table.get(names(child.tag))
+def _fields(el: etree._Element, names: _Names, table: _Table) -> dict[str, list[etree._Element]]:
+    """Children of `el` by field, best rank first; document order within a rank, except dates:
+    there the last of a rank comes first, as feedparser lets a later element overwrite."""
+    specs = names.specs(table)
+    found: dict[str, list[tuple[int, etree._Element]]] = {}
+    for child in el:
+        tag = child.tag
+        spec = specs.get(tag, _UNSEEN)
+        if spec is _UNSEEN:
+            spec = specs[tag] = table.get(names(tag))
         if spec is not None:
-            ranked.setdefault(spec[0], []).append((spec[1], i, child))
-    out = {k: [c for _, _, c in sorted(v, key=lambda t: (t[0], t[1]))] for k, v in ranked.items()}
-    if "date" in ranked:  # dates: the last of a rank wins, as feedparser overwrites
-        out["date"] = [c for _, _, c in sorted(ranked["date"], key=lambda t: (t[0], -t[1]))]
+            found.setdefault(spec[0], []).append((spec[1], child))
+    out: dict[str, list[etree._Element]] = {}
+    for field, pairs in found.items():
+        if len(pairs) > 1:
+            pairs = sorted(pairs[::-1] if field == "date" else pairs, key=lambda p: p[0])
+        out[field] = [c for _, c in pairs]
     return out
 
 
@@ -424,13 +438,13 @@ def _read_rss(root: etree._Element, url: str | None, warnings: list[str]) -> Par
     names = _Names(root)
     channel = root if _local(root.tag) == "channel" else next(
         (c for c in root if names(c.tag) == ("core", "channel")), None)
-    items = [el for el in root.iter() if names(el.tag) == ("core", "item")]
+    items = [el for el in root.iter("{*}item", "{*}ITEM", "{*}Item") if names(el.tag) == ("core", "item")]
     return _feed(channel, items, names, url, warnings, atom=False)
 
 
 def _read_atom(root: etree._Element, url: str | None, warnings: list[str]) -> ParsedFeed:
     names = _Names(root)
-    entries = [el for el in root.iter() if names(el.tag) == ("core", "entry")]
+    entries = [el for el in root.iter("{*}entry", "{*}ENTRY", "{*}Entry") if names(el.tag) == ("core", "entry")]
     return _feed(root, entries, names, url, warnings, atom=True)
 
 
@@ -532,6 +546,8 @@ def _absolute(href: str, el: etree._Element, url: str | None) -> str | None:
                 href = urljoin(base, href)
             except ValueError:
                 return None
+    if href.startswith(("http://", "https://")):
+        return href[:8192]
     try:
         scheme = urlsplit(href).scheme.lower()
     except ValueError:
@@ -612,7 +628,7 @@ _CTRL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u20
 _CTRL_MAP = {c: None for c in [*range(0x00, 0x20), 0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 _CTRL_MAP.update({c: bytes([c]).decode("cp1252", errors="ignore") or None for c in range(0x80, 0xA0)})
 _CTRL_MAP.update({9: " ", 10: "\n", 13: "\n", 12: " ", 11: " "})
-_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+_SPACES = re.compile(r"[\t\r\n\f\v][ \t\r\n\f\v]*| [ \t\r\n\f\v]+")  # runs that are not one space
 _H_SPACES = re.compile(r"[ \t\f\v]+")
 _NEWLINES = re.compile(r" ?(?:\r\n?|\n)[ \t\r\n\f\v]*")
 
@@ -626,10 +642,12 @@ def _plain(raw: str, *, is_html: bool, multiline: bool = False) -> str:
     s = raw
     if is_html and ("<" in s or "&" in s):
         if "<" in s:
-            s = _SCRIPT.sub(" ", s) if "<s" in s.lower() or "<n" in s.lower() or "<t" in s.lower() else s
-            s = _HTML_COMMENT.sub(" ", s) if "<!--" in s else s
-            s = _BLOCK.sub("\n", s)
-            s = _TAG.sub("", s)
+            low = s.lower()
+            if "<script" in low or "<style" in low or "<noscript" in low or "<template" in low:
+                s = _SCRIPT.sub(" ", s)
+            if "<!--" in s:
+                s = _HTML_COMMENT.sub(" ", s)
+            s = _TAG.sub("", _BLOCK.sub("\n", s))
         if "&" in s:
             s = html.unescape(s)
     if _CTRL.search(s):
