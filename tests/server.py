@@ -49,6 +49,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             route = Response(route)
         self._send(route)
 
+    def do_POST(self) -> None:  # noqa: N802 - a receiver for apprise json:// and other webhooks
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        self.server.posts.append((self.path, body))
+        self.server.requests.append((self.command, self.path, dict(self.headers)))
+        status = self.server.post_status
+        self._send(Response(b"{}", status=status, content_type="application/json"))
+
     def _send(self, resp: Response) -> None:
         body = resp.body.encode("utf-8") if isinstance(resp.body, str) else resp.body
         self.send_response(resp.status)
@@ -67,6 +75,8 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
     routes: dict[str, Route]
     requests: list[tuple[str, str, dict[str, str]]]
+    posts: list[tuple[str, bytes]]
+    post_status: int
 
 
 class LocalServer:
@@ -76,6 +86,8 @@ class LocalServer:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.routes = {}
         self._server.requests = []
+        self._server.posts = []
+        self._server.post_status = 200
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -85,6 +97,15 @@ class LocalServer:
     @property
     def requests(self) -> list[tuple[str, str, dict[str, str]]]:
         return self._server.requests
+
+    @property
+    def posts(self) -> list[tuple[str, bytes]]:
+        """(path, body) of every POST received, in order: what a webhook receiver got."""
+        return self._server.posts
+
+    def fail_posts(self, status: int = 503) -> None:
+        """Answer POSTs with this status (200 restores a working receiver)."""
+        self._server.post_status = status
 
     @property
     def port(self) -> int:
