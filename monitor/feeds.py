@@ -266,7 +266,7 @@ def _doctype_end(text: str, start: int) -> int:
 
 def _fix_entities(text: str, warnings: list[str]) -> str:
     """HTML named entities to characters, bare or unknown `&` to `&amp;`; CDATA left alone."""
-    bare = [0]
+    bare: list[str] = []
 
     def fix(m: re.Match[str]) -> str:
         dec, hexa, name = m.group(1), m.group(2), m.group(3)
@@ -276,19 +276,22 @@ def _fix_entities(text: str, warnings: list[str]) -> str:
             char = _named_entity(name)
             if char is not None:
                 return _xml_escape(char)
-            bare[0] += 1
+            bare.append(m.group(0))
             return "&amp;" + m.group(0)[1:]
         if dec is not None or hexa is not None:
             return _xml_escape(_char_ref(int(dec) if dec is not None else int(hexa, 16)))
-        bare[0] += 1
+        bare.append("&")
         return "&amp;"
 
     parts = _CDATA_SPLIT.split(text) if "<![CDATA[" in text else [text]
     for k in range(0, len(parts), 2):
         if "&" in parts[k]:
             parts[k] = _AMP.sub(fix, parts[k])
-    if bare[0]:
-        warnings.append(f"bare & repaired ({bare[0]}x)")
+    unknown = sorted({b for b in bare if b != "&"})
+    if "&" in bare:
+        warnings.append(f"bare & repaired ({bare.count('&')}x)")
+    if unknown:
+        warnings.append(f"undefined entities kept as text: {' '.join(unknown[:5])}")
     return "".join(parts)
 
 
@@ -498,11 +501,18 @@ def _element_text(el: etree._Element, *, atom: bool, cap: int, warnings: list[st
     """Plain text of a text construct: Atom `type`/`mode` decide text, HTML or XHTML; RSS is HTML."""
     kind = (el.get("type") or "").strip().lower()
     mode = (el.get("mode") or "").strip().lower()
-    raw = el.text or "" if len(el) == 0 else "".join(el.itertext())
+    xhtml = kind == "xhtml" or kind.endswith("xhtml+xml") or (mode == "xml" and "html" in kind)
+    if len(el) == 0:
+        raw = el.text or ""
+    elif xhtml:  # inline XHTML: serialise the markup again, then read it as HTML (keeps block breaks)
+        raw = html.escape(el.text or "", quote=False) + "".join(
+            etree.tostring(c, encoding="unicode", with_tail=True) for c in el)
+    else:
+        raw = "".join(el.itertext())
     if len(raw) > cap * 8:
         raw = raw[: cap * 8]
-    if kind == "xhtml" or kind.endswith("xhtml+xml") or (mode == "xml" and "html" in kind):
-        is_html = False  # inline XHTML: lxml already made the markup elements; text nodes are literal
+    if xhtml:
+        is_html = len(el) > 0  # markup serialised above; a lone text node is literal text
     elif kind in ("html", "text/html") or mode == "escaped":
         is_html = True
     elif kind in ("text", "text/plain") or (atom and not kind):
