@@ -134,7 +134,7 @@ def _failed(ctx: Context, feed: FeedConfig, failures: int, now: float, error: Ex
         ctx.store.record_failure(feed.url, text, now=now, next_poll_at=when, status=status)
     except MonitorError as e:
         log.error("feed=%r could not record its failure: %s", feed.name, e)
-    log.warning("feed=%r failed: %s", feed.name, text)
+    log.debug("feed=%r failed: %s", feed.name, text)  # reported by the caller (once, the daemon's tick)
     return FeedReport(feed.name, ok=False, error=text)
 
 
@@ -241,7 +241,9 @@ def _outbox_rows(article: Article, routed: list[tuple[Topic, Match]], target: Al
     rows = []
     for url in target.urls:
         fmt = target.format or alerts.format_for(url)
-        msg = alerts.render_article_alert(article, routed, body_format=fmt, language=target.language)
+        msg = alerts.render_article_alert(
+            article, routed, body_format=fmt, language=target.language, max_length=alerts.limit_for(url)
+        )
         uhash = url_hash(url)
         rows.append(
             OutboxItem(
