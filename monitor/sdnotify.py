@@ -111,10 +111,11 @@ class Notifier:
 def credential(name: str, *, environ: Mapping[str, str] | None = None) -> str | None:
     """The systemd credential ``name`` (``LoadCredential=name:path``), without its trailing newline.
 
-    None when ``$CREDENTIALS_DIRECTORY`` is unset, the file is absent, or it is empty (the unit
-    declares ``SetCredential=name:`` as an empty default so that a missing source file does not
-    stop the service from starting). An unreadable or non-UTF-8 file raises ConfigError: a
-    secret that exists but cannot be used must not look like one that was never set.
+    None when ``$CREDENTIALS_DIRECTORY`` is unset, the file is absent, or it holds nothing but
+    line breaks: the unit declares ``SetCredential=name:\\n`` as the default systemd uses when
+    the ``LoadCredential=`` source file is missing, and that means "not set". An unreadable or
+    non-UTF-8 file raises ConfigError: a secret that exists but cannot be used must not look
+    like one that was never set.
     """
     if not name or "/" in name or name in (".", ".."):
         raise ValueError(f"not a credential name: {name!r}")

@@ -192,7 +192,8 @@ def credentials(tmp_path: Path, clean_env: pytest.MonkeyPatch) -> Path:
     directory.mkdir()
     (directory / "smtp-password").write_text("s3cret pass\n")  # as `echo` writes it
     (directory / "crlf").write_bytes(b"token\r\n")
-    (directory / "empty").write_text("")  # what SetCredential=empty: leaves when the source is missing
+    (directory / "empty").write_text("")
+    (directory / "default").write_text("\n")  # SetCredential=default:\n, when the source file is missing
     (directory / "MATRIX_TOKEN").write_text("syt_abc")
     (directory / "binary").write_bytes(b"\xff\xfe")
     clean_env.setenv("CREDENTIALS_DIRECTORY", str(directory))
@@ -208,6 +209,7 @@ def test_credential_read_without_trailing_newline(credentials: Path) -> None:
 def test_credential_absent_or_empty_is_none(credentials: Path) -> None:
     assert credential("nope") is None
     assert credential("empty") is None
+    assert credential("default") is None
 
 
 def test_credential_outside_systemd_is_none(clean_env: pytest.MonkeyPatch) -> None:

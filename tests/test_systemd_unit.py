@@ -75,6 +75,8 @@ def test_secrets(service: dict[str, list[str]]) -> None:
     # ${SMTP_PASSWORD} falls back to the credential smtp-password (monitor.sdnotify.secret)
     assert "smtp-password:/etc/news-monitor/credentials/smtp-password" in service["LoadCredential"]
     assert not any(v.startswith("-") for v in service["LoadCredential"]), "'-' would become part of the name"
+    # the default when the source file is missing: a lone newline, which credential() reads as unset
+    assert "smtp-password:\\n" in service["SetCredential"]
     assert last(service, "EnvironmentFile") == "-/etc/news-monitor/environment"
 
 
