@@ -42,9 +42,11 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import resources
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
@@ -93,50 +95,16 @@ TEMPLATES = jinja2.PackageLoader("monitor", "templates")
 
 # ----------------------------------------------------------------------------- languages
 
-LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "vi": MappingProxyType({
-        "source": "Nguồn", "published": "Thời gian", "read": "Đọc bài", "why": "Vì sao có cảnh báo",
-        "terms": "từ khóa", "more": "xem tiếp", "event_new": "Sự kiện mới", "events_new": "sự kiện mới",
-        "event": "Sự kiện", "date": "Ngày", "place": "Địa điểm", "actors": "Các bên",
-        "killed": "Thiệt mạng", "injured": "Bị thương", "evidence": "Dẫn chứng", "topic": "Chủ đề",
-        "article": "Bài báo", "update": "Cập nhật", "in": "tại",
-        "title": "tiêu đề", "summary": "tóm tắt", "text": "nội dung",
-        "killed_change": "số người thiệt mạng", "injured_change": "số người bị thương",
-        "up": "tăng từ {old} lên {new}", "down": "giảm từ {old} xuống {new}", "now": "là {new}",
-        "test_title": "news-monitor: tin nhắn thử",
-        "test_body": "Đây là tin nhắn thử của news-monitor. Bạn nhận được nó nghĩa là cảnh báo đã được "
-                     "cấu hình đúng.",
-        "sent_at": "Gửi lúc",
-    }),
-    "en": MappingProxyType({
-        "source": "Source", "published": "Published", "read": "Read", "why": "Why this alert",
-        "terms": "terms", "more": "read more", "event_new": "New event", "events_new": "new events",
-        "event": "Event", "date": "Date", "place": "Place", "actors": "Actors",
-        "killed": "Killed", "injured": "Injured", "evidence": "Evidence", "topic": "Topic",
-        "article": "Article", "update": "Update", "in": "in",
-        "title": "title", "summary": "summary", "text": "text",
-        "killed_change": "death toll", "injured_change": "number injured",
-        "up": "rose from {old} to {new}", "down": "fell from {old} to {new}", "now": "is {new}",
-        "test_title": "news-monitor: test message",
-        "test_body": "This is a test message from news-monitor. If you read it, alerts are set up right.",
-        "sent_at": "Sent at",
-    }),
-})
+def _load_labels() -> Mapping[str, Mapping[str, Any]]:
+    """monitor/templates/labels.toml: the templates' words per language, and event type names."""
+    text = resources.files("monitor").joinpath("templates", "labels.toml").read_text(encoding="utf-8")
+    return MappingProxyType(tomllib.loads(text))
 
-EVENT_TYPES: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "vi": MappingProxyType({
-        "attack": "tấn công", "airstrike": "không kích", "clash": "giao tranh", "capture": "chiếm giữ",
-        "casualties": "thương vong", "appeal": "kêu gọi", "meeting": "họp/hội đàm",
-        "agreement": "thỏa thuận", "sanction": "trừng phạt", "protest": "biểu tình",
-        "disaster": "thảm họa", "election": "bầu cử", "arrest": "bắt giữ",
-    }),
-    "en": MappingProxyType({
-        "attack": "attack", "airstrike": "airstrike", "clash": "clash", "capture": "capture",
-        "casualties": "casualties", "appeal": "appeal", "meeting": "meeting", "agreement": "agreement",
-        "sanction": "sanction", "protest": "protest", "disaster": "disaster", "election": "election",
-        "arrest": "arrest",
-    }),
-})
+
+LABELS = _load_labels()
+EVENT_TYPES: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {lang: MappingProxyType(words["event_types"]) for lang, words in LABELS.items()}
+)
 
 
 def _labels(language: str) -> Mapping[str, str]:
@@ -287,7 +255,7 @@ def _render(kind: str, title: str, context: dict[str, Any], *, link: str | None,
     url = _safe_link(link)
     context = {
         "t": t, "bold": fmt.bold, "bullet": fmt.bullet, "subbullet": fmt.subbullet,
-        "link": fmt.link(url, url) if url else (link and clean(link)) or "", **context,
+        "link": fmt.link(url, url) if url else "", **context,
     }
     body = _environment(body_format).get_template(f"{kind}.j2").render(context).strip()
     body = _layout(body, body_format)
@@ -295,7 +263,7 @@ def _render(kind: str, title: str, context: dict[str, Any], *, link: str | None,
     if max_length is not None:
         more = fmt.link(url, url) if url else Markup("")
         marker = f"… ({t['more']}: {more})" if url else "…"
-        body = _cut(body, max_length - len(title) - 6, marker, body_format)
+        body = _cut(body, max_length - _title_cost(title, body_format), marker, body_format)
     return Message(title=title, body=body, body_format=body_format)
 
 
@@ -539,9 +507,12 @@ def send(url: str, message: Message, *, timeout: float = 30.0) -> SendResult:
     if timeout <= 0:
         raise ValueError(f"alerts: timeout must be positive, not {timeout!r}")
     _own_apprise_logs()
-    notifier = apprise.Apprise()
-    if not notifier.add(url):
+    plugin = apprise.Apprise.instantiate(url)
+    if plugin is None:
         return SendResult(ok=False, service=service, detail=f"apprise does not understand this URL: {service}")
+    _bound_sockets(plugin, url, timeout)
+    notifier = apprise.Apprise()
+    notifier.add(plugin)
     title, body = _for_apprise(message, limit_for(url))
     result = notifier.notify(body=body, title=title, body_format=message.body_format, timeout=timeout,
                              log_level=logging.DEBUG)
@@ -552,14 +523,35 @@ def send(url: str, message: Message, *, timeout: float = 30.0) -> SendResult:
     return SendResult(ok=ok, service=service, detail="" if ok else detail)
 
 
+def _bound_sockets(plugin: Any, url: str, timeout: float) -> None:
+    """No socket of this one plugin instance waits longer than the call may take, unless the
+    URL sets its own `cto=`/`rto=`: the thread apprise abandons at `timeout` ends soon after."""
+    query = dict(parse_qsl(url.split("?", 1)[1])) if "?" in url else {}
+    for param, attr in (("cto", "socket_connect_timeout"), ("rto", "socket_read_timeout")):
+        current = getattr(plugin, attr, None)
+        if param not in query and isinstance(current, int | float) and current > timeout:
+            setattr(plugin, attr, timeout)
+
+
+def _markdown_title(title: str) -> str:
+    return f"**{escape_markdown(clean(title))}**\n\n"
+
+
+def _title_cost(title: str, body_format: str) -> int:
+    """Characters the title takes from a service's limit (apprise may merge it into the body)."""
+    if not title:
+        return 0
+    return len(_markdown_title(title)) if body_format == "markdown" else len(title) + 2
+
+
 def _for_apprise(message: Message, limit: int | None) -> tuple[str, str]:
     """(title, body) as handed to apprise: Markdown carries its title as an escaped bold first
     line; anything still over the service's limit is cut (render with max_length to cut well)."""
     title, body = message.title, message.body
-    if message.body_format == "markdown" and title:
-        title, body = "", f"**{escape_markdown(clean(title))}**\n\n{body}"
     if limit is not None:
-        body = _cut(body, max(1, limit - len(title) - 2), "…", message.body_format)
+        body = _cut(body, max(1, limit - _title_cost(title, message.body_format)), "…", message.body_format)
+    if message.body_format == "markdown" and title:
+        title, body = "", _markdown_title(title) + body
     return title, body
 
 
@@ -571,7 +563,7 @@ def _detail(entries: Sequence[Any], result: Any, timeout: float) -> str:
         if e.level not in ("DEBUG", "TRACE", "INFO") or _DETAIL_DEBUG.search(e.message)
     ]
     status = getattr(result, "status", None)
-    if status is not None and status.name == "TIMEOUT":
+    if not lines and status is not None and status.name == "TIMEOUT":
         lines.append(f"no answer within {timeout:g} s")
     if not lines and not result:
         lines.append(f"apprise reported failure ({status.name.lower() if status is not None else 'no detail'})")
