@@ -542,10 +542,18 @@ def _best_link(els: list[etree._Element] | None, url: str | None) -> str | None:
 
 
 def _absolute(href: str, el: etree._Element, url: str | None) -> str | None:
-    """`href` resolved against xml:base and the feed URL; only http(s) links are kept."""
-    href = "".join(href.split()) if "\n" in href or "\t" in href else href.strip()
+    """`href` resolved against xml:base and the feed URL; only http(s) links with a host are kept.
+
+    As browsers do, tabs and newlines inside a URL are dropped (the 2017 VnExpress feeds wrap
+    links in newlines) and spaces are percent-encoded.
+    """
+    href = href.strip()
+    if "\n" in href or "\t" in href or "\r" in href:
+        href = href.replace("\n", "").replace("\t", "").replace("\r", "")
     if not href:
         return None
+    if " " in href:
+        href = href.replace(" ", "%20")
     if not href.startswith(("http://", "https://")):
         try:
             base = el.base or url
@@ -556,13 +564,16 @@ def _absolute(href: str, el: etree._Element, url: str | None) -> str | None:
                 href = urljoin(base, href)
             except ValueError:
                 return None
-    if href.startswith(("http://", "https://")):
+    if href.startswith("https://") and href[8:9] not in ("", "/", "?", "#", "%"):
+        return href[:8192]
+    if href.startswith("http://") and href[7:8] not in ("", "/", "?", "#", "%"):
         return href[:8192]
     try:
-        scheme = urlsplit(href).scheme.lower()
+        parts = urlsplit(href)
     except ValueError:
         return None
-    return href[:8192] if scheme in ("http", "https") else None
+    ok = parts.scheme.lower() in ("http", "https") and parts.hostname
+    return href[:8192] if ok else None
 
 
 def _date(els: list[etree._Element] | None) -> datetime | None:

@@ -1,0 +1,134 @@
+"""monitor.dates: the forms Vietnamese feeds and pages write, plausibility, and fuzzing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from email.utils import format_datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.dates import ICT, parse_date, to_iso
+
+
+def tz(hours: float) -> timezone:
+    return timezone(timedelta(hours=hours))
+
+
+VN = tz(7)
+
+READ = [
+    # RFC 822 / 1123 as feeds write it
+    ("Thu, 01 Jan 2004 19:48:21 GMT", datetime(2004, 1, 1, 19, 48, 21, tzinfo=UTC)),
+    ("Mon, 18 Feb 2019 21:05:27 +0700", datetime(2019, 2, 18, 21, 5, 27, tzinfo=VN)),
+    ("Mon, 18 Feb 2019 21:05:27 -0330", datetime(2019, 2, 18, 21, 5, 27, tzinfo=tz(-3.5))),
+    ("Mon, 18 Feb 2019 21:05:27 +07:00", datetime(2019, 2, 18, 21, 5, 27, tzinfo=VN)),
+    # Tuổi Trẻ
+    ("Wed, 16 Jul 2025 09:30:00 GMT+7", datetime(2025, 7, 16, 9, 30, tzinfo=VN)),
+    ("Wed, 16 Jul 2025 09:30:00 GMT+07:00", datetime(2025, 7, 16, 9, 30, tzinfo=VN)),
+    ("Wed, 16 Jul 2025 09:30:00 GMT+0700", datetime(2025, 7, 16, 9, 30, tzinfo=VN)),
+    ("Wed, 16 Jul 2025 09:30:00 UTC-5", datetime(2025, 7, 16, 9, 30, tzinfo=tz(-5))),
+    # Thanh Niên's two-digit year, and the RFC 2822 century rule
+    ("Sat, 27 Jan 24 14:15:00 +0700", datetime(2024, 1, 27, 14, 15, tzinfo=VN)),
+    ("Sat, 27 Jan 99 14:15:00 +0700", datetime(1999, 1, 27, 14, 15, tzinfo=VN)),
+    # missing weekday, missing seconds, extra whitespace, named zones, trailing comment
+    ("27 Jan 2024 14:15:00 +0700", datetime(2024, 1, 27, 14, 15, tzinfo=VN)),
+    ("Sat, 27 Jan 2024 14:15 +0700", datetime(2024, 1, 27, 14, 15, tzinfo=VN)),
+    ("  Sat,   27  Jan 2024\n14:15:00   +0700 ", datetime(2024, 1, 27, 14, 15, tzinfo=VN)),
+    ("Sat, 27 Jan 2024 14:15:00 EST", datetime(2024, 1, 27, 14, 15, tzinfo=tz(-5))),
+    ("Sat, 27 Jan 2024 14:15:00 ICT", datetime(2024, 1, 27, 14, 15, tzinfo=VN)),
+    ("Sat, 27 Jan 2024 14:15:00 Z", datetime(2024, 1, 27, 14, 15, tzinfo=UTC)),
+    ("Sat, 27 Jan 2024 14:15:00 +0000 (UTC)", datetime(2024, 1, 27, 14, 15, tzinfo=UTC)),
+    ("Saturday, 27-Jan-24 14:15:00 GMT", datetime(2024, 1, 27, 14, 15, tzinfo=UTC)),
+    ("Sat, 27 January 2024 14:15:00 +0700", datetime(2024, 1, 27, 14, 15, tzinfo=VN)),
+    # asctime and month-first
+    ("Sat Jan 27 14:15:00 2024", datetime(2024, 1, 27, 14, 15, tzinfo=ICT)),
+    ("Jan 27 2024 14:15:00 GMT", datetime(2024, 1, 27, 14, 15, tzinfo=UTC)),
+    # W3CDTF / ISO 8601
+    ("2003-12-31T10:14:55Z", datetime(2003, 12, 31, 10, 14, 55, tzinfo=UTC)),
+    ("2003-12-31T10:14:55.123-08:00", datetime(2003, 12, 31, 10, 14, 55, tzinfo=tz(-8))),
+    ("2003-12-31T10:14Z", datetime(2003, 12, 31, 10, 14, tzinfo=UTC)),
+    ("2003-12-31T10:14:55+0700", datetime(2003, 12, 31, 10, 14, 55, tzinfo=VN)),
+    ("2003-12-31 10:14:55", datetime(2003, 12, 31, 10, 14, 55, tzinfo=ICT)),
+    ("2003-12-31", datetime(2003, 12, 31, tzinfo=ICT)),
+    ("2003-12", datetime(2003, 12, 1, tzinfo=ICT)),
+    ("20031231T101455Z", datetime(2003, 12, 31, 10, 14, 55, tzinfo=UTC)),
+    # VnExpress meta: spaces inside the offset
+    ("2026-10-07 07:49 + 07:00", datetime(2026, 10, 7, 7, 49, tzinfo=VN)),
+    # Vietnamese bylines, day first
+    ("Thứ hai, 18/2/2019, 21:05 (GMT+7)", datetime(2019, 2, 18, 21, 5, tzinfo=VN)),
+    ("Chủ Nhật, 06/04/2025 - 05:30", datetime(2025, 4, 6, 5, 30, tzinfo=ICT)),
+    ("05:30 06/04/2025", datetime(2025, 4, 6, 5, 30, tzinfo=ICT)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), READ, ids=[r[0] for r in READ])
+def test_reads(text: str, expected: datetime) -> None:
+    got = parse_date(text)
+    assert got is not None
+    assert got == expected
+    assert got.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "", "   ", "garbage", "không có ngày", "Thu, 31 Feb 2004 19:48:21 GMT", "2004-13-01",
+        "2004-01-01T25:00:00Z", "2004-01-01T10:00:00+25:00", "Thu, 01 Jan 1960 19:48:21 GMT",
+        "1969-12-31T23:59:59Z", "0001-01-01", "9999-12-31T23:59:59-05:00", "Sat, 27 Foo 2024 14:15:00 +0700",
+        "2024-01-01" + " " * 300 + "x", "32/13/2024",
+    ],
+)
+def test_unreadable_or_implausible_is_none(text: str) -> None:
+    assert parse_date(text) is None
+
+
+def test_future_dates_are_kept() -> None:
+    assert parse_date("2031-01-01T00:00:00Z") == datetime(2031, 1, 1, tzinfo=UTC)
+
+
+def test_no_zone_means_default_tz() -> None:
+    assert parse_date("2024-01-27 14:15").tzinfo is ICT
+    assert parse_date("2024-01-27 14:15", default_tz=UTC) == datetime(2024, 1, 27, 14, 15, tzinfo=UTC)
+    # an unknown alphabetic zone in a Vietnamese feed: the default zone, not UTC
+    assert parse_date("Sat, 27 Jan 2024 14:15:00 XYZ") == datetime(2024, 1, 27, 14, 15, tzinfo=ICT)
+
+
+def test_non_string_is_none() -> None:
+    assert parse_date(None) is None  # type: ignore[arg-type]
+    assert parse_date(1706339700) is None  # type: ignore[arg-type]
+
+
+def test_to_iso() -> None:
+    assert to_iso(datetime(2024, 1, 27, 14, 15, tzinfo=VN)) == "2024-01-27T14:15:00+07:00"
+    assert to_iso(datetime(2024, 1, 27, 7, 15, tzinfo=UTC)) == "2024-01-27T07:15:00+00:00"
+    assert to_iso(datetime(2024, 1, 27, 14, 15)) == "2024-01-27T14:15:00+07:00"  # naive means Vietnam
+
+
+# --------------------------------------------------------------------------- properties
+
+AWARE = st.datetimes(
+    min_value=datetime(1970, 1, 2), max_value=datetime(2099, 12, 30),
+    timezones=st.sampled_from([UTC, VN, tz(-5), tz(5.5), tz(-9.5), ICT]),
+).map(lambda d: d.replace(microsecond=0))
+
+
+@settings(max_examples=300, deadline=None)
+@given(AWARE)
+def test_round_trips_iso(dt: datetime) -> None:
+    got = parse_date(to_iso(dt))
+    assert got == dt and got.utcoffset() == dt.utcoffset()
+
+
+@settings(max_examples=300, deadline=None)
+@given(AWARE)
+def test_round_trips_rfc_2822(dt: datetime) -> None:
+    assert parse_date(format_datetime(dt)) == dt
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=80) | st.from_regex(r"[A-Za-z]{0,4},? ?\d{1,4}[ /-][A-Za-z0-9]{1,4}[ /-]\d{1,4} [\d:]{0,9} ?[A-Z+\- :0-9]{0,9}"))
+def test_fuzz_never_raises(text: str) -> None:
+    got = parse_date(text)
+    assert got is None or (got.tzinfo is not None and got.utcoffset() is not None and 1970 <= got.year <= 2100)
