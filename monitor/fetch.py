@@ -482,6 +482,12 @@ def _redirect_target(response: httpx.Response, current: str) -> str | None:
     return str(target)
 
 
+async def _vet_redirect(response: httpx.Response) -> None:
+    """Response hook: check a redirect before httpx prepares its `next_request` (which raises on
+    Locations such as `javascript:alert(1)`, losing the response)."""
+    _redirect_target(response, str(response.request.url))
+
+
 def _visit(url: str, cookies: httpx.Cookies) -> tuple[str, tuple[tuple[str, str, str], ...]]:
     """A visited address; the same address with new cookies is a new visit (cookie handshakes)."""
     return url, tuple(sorted((c.domain, c.name, c.value or "") for c in cookies.jar))
@@ -538,6 +544,7 @@ class Fetcher:
             ),
             limits=httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight),
             follow_redirects=False,
+            event_hooks={"response": [_vet_redirect]},
             headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),  # keep no cookies
         )
@@ -618,6 +625,7 @@ class Fetcher:
             if request.robots:
                 async with deadline.paused():
                     await self._require_allowed(current)
+            seen.add(_visit(current, cookies))  # with the cookies it is asked with
             async with self._slot(current, deadline, request.polite):
                 with _map_errors(current, self._limits):
                     outgoing = self._client.build_request("GET", current, headers=request.headers)
@@ -630,7 +638,6 @@ class Fetcher:
                             return await self._result(request, current, response)
                     finally:
                         await response.aclose()
-            seen.add(_visit(current, cookies))
             if _visit(target, cookies) in seen:
                 raise FetchError(
                     f"redirect loop: {target} visited twice (starting at {request.url})", url=request.url

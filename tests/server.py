@@ -8,8 +8,10 @@ returning None, for servers that misbehave: trickle, hang, never answer).
 from __future__ import annotations
 
 import http.server
+import socket
 import socketserver
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,3 +127,145 @@ class LocalServer:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+# --------------------------------------------------------------------------- misbehaving servers
+# Route callables for hostile-server tests. Each writes its reply by hand and returns None.
+
+
+def raw(data: bytes) -> Route:
+    """Reply with `data` exactly as given (status line and headers included), then hang up."""
+
+    def route(handler: _Handler) -> None:
+        handler.close_connection = True
+        try:
+            handler.wfile.write(data)
+            handler.wfile.flush()
+        except OSError:
+            pass
+
+    return route
+
+
+def trickle(data: bytes, interval: float) -> Route:
+    """Send `data` (status line included) one byte every `interval` seconds, until the client leaves."""
+
+    def route(handler: _Handler) -> None:
+        handler.close_connection = True
+        try:
+            for i in range(len(data)):
+                handler.wfile.write(data[i : i + 1])
+                handler.wfile.flush()
+                time.sleep(interval)
+        except OSError:
+            pass
+
+    return route
+
+
+def hang(handler: _Handler) -> None:
+    """Read the request and never answer: block until the client hangs up."""
+    handler.close_connection = True
+    try:
+        handler.rfile.read()
+    except OSError:
+        pass
+
+
+def endless(head: bytes = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n") -> Route:
+    """Send `head`, then 64 KiB blocks forever (no Content-Length), until the client hangs up."""
+
+    def route(handler: _Handler) -> None:
+        handler.close_connection = True
+        block = b"<item>" + b"x" * (64 * 1024 - 6)
+        try:
+            handler.wfile.write(head)
+            while True:
+                handler.wfile.write(block)
+        except OSError:
+            pass
+
+    return route
+
+
+def headers_then_hang(head: bytes) -> Route:
+    """Send the status line and headers in `head`, then nothing more until the client hangs up."""
+
+    def route(handler: _Handler) -> None:
+        handler.close_connection = True
+        try:
+            handler.wfile.write(head)
+            handler.wfile.flush()
+            handler.rfile.read()
+        except OSError:
+            pass
+
+    return route
+
+
+def sequence(*routes: Route) -> Route:
+    """Serve `routes` in turn to successive requests; the last one repeats."""
+    queue = list(routes)
+    lock = threading.Lock()
+
+    def route(handler: _Handler) -> Response | None:
+        with lock:
+            current = queue.pop(0) if len(queue) > 1 else queue[0]
+        return _resolve(current, handler)
+
+    return route
+
+
+def timed(route: Route, log: list[tuple[str, float, float]], hold: float = 0.0) -> Route:
+    """Record (path, start, end) in `log` (time.monotonic), keeping the request open `hold` seconds."""
+
+    def wrapper(handler: _Handler) -> Response | None:
+        start = time.monotonic()
+        time.sleep(hold)
+        result = _resolve(route, handler)
+        log.append((handler.path, start, time.monotonic()))
+        return result
+
+    return wrapper
+
+
+def _resolve(route: Route, handler: _Handler) -> Response | None:
+    if callable(route) and not isinstance(route, Response):
+        return route(handler)
+    return Response(route) if isinstance(route, bytes | str) else route
+
+
+class SilentPort:
+    """A listening socket that never accepts: connections complete in the kernel, no one answers."""
+
+    def __init__(self) -> None:
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self.port: int = self._sock.getsockname()[1]
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __enter__(self) -> SilentPort:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._sock.close()
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens (connections are refused)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class QuickLocalServer(LocalServer):
+    """A LocalServer that shuts down in about 50 ms instead of 0.5 s (the serve loop polls faster)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
