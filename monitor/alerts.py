@@ -42,6 +42,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import threading
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -63,8 +64,6 @@ __all__ = [
     "redact_url", "render_article_alert", "render_event_alert", "render_test_message",
     "render_update_alert", "send",
 ]
-
-log = logging.getLogger(__name__)
 
 CONSOLE = "console://"
 """Pseudo-URL: `send()` prints the message to stdout (the target used when no [[alert]] is set)."""
@@ -140,7 +139,7 @@ def escape_markdown(text: str) -> str:
 
 def _safe_link(url: str | None) -> str | None:
     """The article link if it is an absolute http(s) URL, percent-encoding what could break out
-    of a Markdown destination or an HTML attribute; None otherwise (it is then shown as text)."""
+    of a Markdown destination or an HTML attribute; None otherwise (the message then has no link)."""
     if not url:
         return None
     url = _INVISIBLE.sub("", url).strip()
@@ -418,7 +417,7 @@ class SendResult:
 
     ok: bool
     service: str  # the URL with secrets redacted
-    detail: str = ""  # apprise's warnings and errors (and the low-level cause), empty on success
+    detail: str = ""  # apprise's warnings and errors (and the low-level cause); empty when it said nothing
 
 
 _SECRET_KEY = re.compile(r"(?i)pass|pwd|secret|token|key|auth|sig|cred")
@@ -497,9 +496,10 @@ def _own_apprise_logs() -> None:
 def send(url: str, message: Message, *, timeout: float = 30.0) -> SendResult:
     """Deliver `message` to one apprise URL, blocking at most about `timeout` seconds.
 
-    ok only when apprise reports success for the service AND logged no error. The log
-    capture is apprise's per-call one (AppriseResult.logs(), scoped by contextvars), so two
-    sends running in two threads never see each other's records."""
+    ok only when apprise reports success for the service AND logged no error. A success can
+    still carry warnings in `detail` (a dropped recipient): log them. The capture is apprise's
+    per-call one (AppriseResult.logs(), scoped by contextvars) plus a this-thread handler while
+    the URL is parsed, so two sends in two threads never see each other's records."""
     service = redact_url(url)
     if url.strip().lower() == CONSOLE:
         print(f"{message.title}\n{message.body}\n", flush=True)
@@ -507,7 +507,9 @@ def send(url: str, message: Message, *, timeout: float = 30.0) -> SendResult:
     if timeout <= 0:
         raise ValueError(f"alerts: timeout must be positive, not {timeout!r}")
     _own_apprise_logs()
-    plugin = apprise.Apprise.instantiate(url)
+    secrets = _secrets(url)
+    with _ThreadCapture() as parsing:
+        plugin = apprise.Apprise.instantiate(url)
     if plugin is None:
         return SendResult(ok=False, service=service, detail=f"apprise does not understand this URL: {service}")
     _bound_sockets(plugin, url, timeout)
@@ -516,11 +518,36 @@ def send(url: str, message: Message, *, timeout: float = 30.0) -> SendResult:
     title, body = _for_apprise(message, limit_for(url))
     result = notifier.notify(body=body, title=title, body_format=message.body_format, timeout=timeout,
                              log_level=logging.DEBUG)
-    entries = list(result.logs())
-    failed = any(e.level in _FAILED_LEVELS for e in entries)
-    detail = _scrub(_detail(entries, result, timeout), _secrets(url))
-    ok = bool(result) and not failed
-    return SendResult(ok=ok, service=service, detail="" if ok else detail)
+    entries = parsing.entries + list(result.logs())
+    ok = bool(result) and not any(e.level in _FAILED_LEVELS for e in entries)
+    return SendResult(ok=ok, service=service, detail=_scrub(_detail(entries, result, timeout), secrets))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    level: str
+    message: str
+
+
+class _ThreadCapture(logging.Handler):
+    """apprise's WARNING+ records from this thread only, while parsing a URL (outside notify(),
+    whose own capture does not see them): "Dropped invalid To email (x) specified." matters."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.entries: list[_Entry] = []
+        self._thread = threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self._thread:
+            self.entries.append(_Entry(record.levelname, record.getMessage()))
+
+    def __enter__(self) -> _ThreadCapture:
+        logging.getLogger("apprise").addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger("apprise").removeHandler(self)
 
 
 def _bound_sockets(plugin: Any, url: str, timeout: float) -> None:

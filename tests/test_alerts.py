@@ -390,6 +390,14 @@ def test_html_email_when_the_target_asks() -> None:
     assert [a["href"] for t, a in tags_of(content) if t == "a"] == [LINK]
 
 
+def test_a_success_still_reports_what_apprise_warned_about() -> None:
+    with SMTPServer() as smtp:
+        result = send(f"mailto://127.0.0.1:{smtp.port}/desk@x.test/not-an-address?from=a@x.test", article_alert())
+    assert smtp.envelopes == [("a@x.test", ["desk@x.test"])]
+    assert result.ok  # delivered to the one valid recipient; the user still learns of the other
+    assert result.detail == "Dropped invalid To email (not-an-address) specified."
+
+
 @pytest.fixture
 def tls_smtp(tmp_path: Path) -> object:
     with SMTPServer(tls_dir=tmp_path, user="alice", password="correct horse") as smtp:
