@@ -277,6 +277,44 @@ def extract_page(source: str, as_json: bool) -> None:
         pages.run_extract_page(url, data, sys.stdout, as_json=as_json)
 
 
+@cli.command("events")
+@config_option
+@click.option("--topic", default=None, help="Only events reported by articles in this topic.")
+@click.option("--since", default="2d", show_default=True, help="Events first seen within this duration.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per event.")
+def events_cmd(config_path: Path | None, topic: str | None, since: str, as_json: bool) -> None:
+    """List events with their sources (articles and outlets)."""
+    from monitor.config import parse_duration
+    from monitor.store import Store
+
+    with errors_reported():
+        config = _load(config_path)
+        if topic and topic not in {t.id for t in config.topics}:
+            raise ConfigError(f"no [[topic]] with id {topic!r} (known: {', '.join(t.id for t in config.topics)})")
+        window = parse_duration(since, where="--since", key="--since")
+        store = Store.open(config.database)
+        rows = store.events(topic=topic, since=time.time() - window)
+        store.close()
+        if not rows and not as_json:
+            click.echo(f"no events in the last {since}" + (f" for topic {topic!r}" if topic else ""))
+        for known, sources in rows:
+            e = known.event
+            record = {"id": known.uid, "type": e.type, "date": e.date, "place": e.place, "actors": list(e.actors),
+                      "killed": e.killed, "injured": e.injured, "evidence": e.evidence, "background": e.background,
+                      "sources": [{"title": s["title"], "url": s["url"], "feed": s["feed"],
+                                   "published": s["published"]} for s in sources]}
+            if as_json:
+                click.echo(json.dumps(record, ensure_ascii=False))
+                continue
+            toll = ", ".join(f"{n} {w}" for n, w in ((e.killed, "killed"), (e.injured, "injured")) if n is not None)
+            flag = " (background)" if e.background else ""
+            click.echo(f"{e.date or 'undated':10}  {e.type:10} {e.place or '-'}  {', '.join(e.actors) or '-'}"
+                       f"{'  ' + toll if toll else ''}{flag}")
+            click.echo(f"            «{e.evidence}»")
+            for s in sources:
+                click.echo(f"            · {s['feed']}: {s['title']}  {s['url'] or ''}")
+
+
 # ---------------------------------------------------------------------------- delivery
 
 

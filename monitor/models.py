@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-
 # --------------------------------------------------------------------------- fetch
 
 
@@ -154,6 +153,15 @@ class Event:
     evidence: str  # the sentence that asserts it
     background: bool = False  # history, not news: stored, never alerted
     article: str | None = None  # key of the article it came from
+
+
+@dataclass(frozen=True)
+class KnownEvent:
+    """An event as stored: its stable uid, its current state, and when its story began."""
+
+    uid: str
+    event: Event
+    anchor: datetime | None  # publication time of the article that first reported it
 
 
 # --------------------------------------------------------------------------- alerts

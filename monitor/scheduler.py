@@ -17,8 +17,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
-from monitor import alerts, feeds, identity, pages
+from monitor import alerts, events, feeds, identity, pages, planner
 from monitor.config import AlertConfig, Config, FeedConfig
 from monitor.errors import FetchError, HTTPStatusError, MonitorError, ParseError, RateLimited
 from monitor.fetch import Fetcher, FetchLimits
@@ -106,15 +107,16 @@ async def process_feed(ctx: Context, feed: FeedConfig) -> FeedReport:
         fresh = [article_from(feed, e, key) for key, e in entries.items() if key not in known]
         matched = [(a, ctx.matcher.matching(fields_of(a))) for a in fresh]
         matched = await _enrich(ctx, feed, matched)
-        first_poll = state.first_poll_at is None
-        outbox = plan_article_alerts(ctx, matched, first_poll=first_poll, now=now)
+        decided = decide(ctx, matched, first_poll=state.first_poll_at is None, now=now)
         warning = "; ".join(parsed.warnings) or None
         results = FeedResults(
             url=feed.url, status=result.status, etag=result.etag, last_modified=result.last_modified,
             items=len(parsed.entries), articles=fresh,
-            matches=[(a.key, m) for a, ms in matched for m in ms], alerts=outbox,
+            matches=[(a.key, m) for a, ms in matched for m in ms], alerts=plan_outbox(ctx, decided),
             next_poll_at=next_poll(feed, now, ttl_minutes=parsed.ttl, max_age=result.cache_max_age),
-            warning=warning,
+            warning=warning, new_events=decided.new_events, updated_events=decided.updated,
+            mentions=decided.mentions,
+            fingerprints=[(ap.article.key, ap.fingerprint, ap.kind is not None) for ap in decided.articles],
         )
         created = ctx.store.save_results(results, now=now)
         return FeedReport(feed.name, True, len(parsed.entries), len(fresh), created, warning=warning)
@@ -211,47 +213,76 @@ async def _read_page(ctx: Context, article: Article) -> str | None:
 # ---------------------------------------------------------------------------- alerts
 
 
-def plan_article_alerts(
+def decide(
     ctx: Context, matched: Sequence[tuple[Article, Sequence[Match]]], *, first_poll: bool, now: float
-) -> list[OutboxItem]:
-    """One outbox row per (new matching article, alert target, apprise URL).
-
-    Old items never alert: an item dated more than max_age ago, and on a feed's first poll an
-    undated item too (so adding a feed or a topic does not flood).
-    """
-    topics = {t.id: t for t in ctx.config.topics}
-    items: list[OutboxItem] = []
-    for article, matches in matched:
-        if not matches or _too_old(article, now, ctx.config.max_age, first_poll):
-            continue
-        for target in ctx.targets:
-            routed = [(topics[m.topic], m) for m in matches if target.routes(m.topic)]
-            if routed:
-                items.extend(_outbox_rows(article, routed, target))
-    return items
+) -> planner.EventPlan:
+    """Extract the events of each new article in a topic and decide what is new, known or updated."""
+    items = [
+        (a, ms, events.extract_events(title=a.title, summary=a.summary, text=a.text, published=a.published,
+                                      article=a.key))
+        for a, ms in matched
+        if ms
+    ]
+    return planner.plan(
+        items,
+        lookup=ctx.store.candidate_events,
+        recent_fingerprints=lambda: ctx.store.recent_fingerprints(now - planner.NEAR_DUPLICATE_DAYS * 86400),
+        alertable=lambda a: not _too_old(a, now, ctx.config.max_age, first_poll),
+    )
 
 
 def _too_old(article: Article, now: float, max_age: float, first_poll: bool) -> bool:
+    """Old items never alert: dated more than max_age ago, or undated on a feed's first poll."""
     if article.published is None:
         return first_poll
     return article.published.timestamp() < now - max_age
 
 
-def _outbox_rows(article: Article, routed: list[tuple[Topic, Match]], target: AlertConfig) -> list[OutboxItem]:
+def plan_outbox(ctx: Context, decided: planner.EventPlan) -> list[OutboxItem]:
+    """One outbox row per (alert, target, apprise URL): the new events of an article, each rise
+    in a known event's toll, or the article itself when it has no news event of its own."""
+    topics = {t.id: t for t in ctx.config.topics}
+    items: list[OutboxItem] = []
+    for ap in decided.articles:
+        for target in ctx.targets:
+            routed = [(topics[m.topic], m) for m in ap.matches if target.routes(m.topic)]
+            if not routed:
+                continue
+            if ap.kind:
+                items.extend(_rows(ap.kind, ap, routed, target))
+            if ap.updates and ap.quiet_reason != "older than max_age":
+                items.extend(_rows("update", ap, routed, target))
+    return items
+
+
+def _render(kind: str, ap: planner.ArticlePlan, routed: list[tuple[Topic, Match]], url: str,
+            target: AlertConfig) -> list[tuple[str, alerts.Message]]:
+    """(idempotency subject, message) pairs for one URL of a target."""
+    opts: dict[str, Any] = {"body_format": target.format or alerts.format_for(url), "language": target.language,
+                            "max_length": alerts.limit_for(url)}
+    topic = routed[0][0]
+    if kind == "event":
+        return [(f"event|{ap.article.key}", alerts.render_event_alert(ap.article, topic, [k.event for k in ap.new],
+                                                                      **opts))]
+    if kind == "update":
+        return [
+            (f"update|{known.uid}|" + ",".join(f"{k}={v[1]}" for k, v in sorted(changes.items())),
+             alerts.render_update_alert(ap.article, topic, known.event, changes, **opts))
+            for known, changes in ap.updates
+        ]
+    return [(f"article|{ap.article.key}", alerts.render_article_alert(ap.article, routed, **opts))]
+
+
+def _rows(kind: str, ap: planner.ArticlePlan, routed: list[tuple[Topic, Match]], target: AlertConfig) -> list[OutboxItem]:
     rows = []
     for url in target.urls:
-        fmt = target.format or alerts.format_for(url)
-        msg = alerts.render_article_alert(
-            article, routed, body_format=fmt, language=target.language, max_length=alerts.limit_for(url)
-        )
         uhash = url_hash(url)
-        rows.append(
-            OutboxItem(
-                key=f"article|{article.key}|{target.name}|{uhash}", target=target.name, url_hash=uhash,
-                topics=tuple(t.id for t, _ in routed), article=article.key, kind="article",
+        for subject, msg in _render(kind, ap, routed, url, target):
+            rows.append(OutboxItem(
+                key=f"{subject}|{target.name}|{uhash}", target=target.name, url_hash=uhash,
+                topics=tuple(t.id for t, _ in routed), article=ap.article.key, kind=kind,
                 title=msg.title, body=msg.body, body_format=msg.body_format,
-            )
-        )
+            ))
     return rows
 
 

@@ -12,16 +12,18 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from monitor.errors import StoreError
-from monitor.models import Article, Match
+from monitor.models import Article, Event, KnownEvent, Match
 
 migrations = sqlite_utils.Migrations("monitor")
 BUSY_TIMEOUT_MS = 30_000
@@ -105,6 +107,50 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_events(db: sqlite_utils.Database) -> None:
+    """Events and their mentions (GDELT's model: one event, many sources), the blocking keys
+    that make "known or new?" an index lookup, and article fingerprints for near-duplicates."""
+    db.executescript(
+        """
+        CREATE TABLE events (
+            uid TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            date TEXT,
+            place TEXT,
+            actors TEXT NOT NULL,
+            killed INTEGER,
+            injured INTEGER,
+            evidence TEXT NOT NULL,
+            background INTEGER NOT NULL DEFAULT 0,
+            article TEXT,
+            anchor TEXT,
+            first_seen REAL NOT NULL,
+            updated_at REAL NOT NULL
+        );
+        CREATE INDEX events_first_seen ON events(first_seen);
+        CREATE TABLE event_keys (
+            key TEXT NOT NULL,
+            event TEXT NOT NULL REFERENCES events(uid) ON DELETE CASCADE,
+            PRIMARY KEY (key, event)
+        ) WITHOUT ROWID;
+        CREATE TABLE mentions (
+            event TEXT NOT NULL REFERENCES events(uid) ON DELETE CASCADE,
+            article TEXT NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (event, article)
+        ) WITHOUT ROWID;
+        CREATE INDEX mentions_article ON mentions(article);
+        CREATE TABLE fingerprints (
+            article TEXT PRIMARY KEY,
+            shingles BLOB NOT NULL,
+            alerted_at REAL
+        );
+        CREATE INDEX fingerprints_alerted ON fingerprints(alerted_at);
+        """
+    )
+
+
 @dataclass(frozen=True)
 class FeedState:
     url: str
@@ -161,6 +207,10 @@ class FeedResults:
     alerts: Sequence[OutboxItem]
     next_poll_at: float
     warning: str | None = None
+    new_events: Sequence[tuple[KnownEvent, Sequence[str]]] = ()  # with their blocking keys
+    updated_events: Mapping[str, Event] = field(default_factory=dict)
+    mentions: Sequence[tuple[str, str]] = ()  # (event uid, article key)
+    fingerprints: Sequence[tuple[str, frozenset[int], bool]] = ()  # (article, shingles, alerted)
 
 
 class Store:
@@ -272,6 +322,7 @@ class Store:
                 "INSERT OR IGNORE INTO matches (article, topic, terms, hits, at) VALUES (?, ?, ?, ?, ?)",
                 [(key, m.topic, json.dumps(m.terms, ensure_ascii=False), _hits_json(m), now) for key, m in results.matches],
             )
+            self._write_events(conn, results, now)
             created = self._insert_outbox(conn, results.alerts, now)
             conn.execute(
                 """UPDATE feeds SET etag = ?, last_modified = ?, first_poll_at = COALESCE(first_poll_at, ?),
@@ -282,6 +333,66 @@ class Store:
                  results.items, results.next_poll_at, results.warning, results.url),
             )
         return created
+
+    # ------------------------------------------------------------------ events
+
+    @staticmethod
+    def _write_events(conn: sqlite3.Connection, results: FeedResults, now: float) -> None:
+        for known, keys in results.new_events:
+            e = known.event
+            conn.execute(
+                """INSERT OR IGNORE INTO events (uid, type, date, place, actors, killed, injured, evidence,
+                   background, article, anchor, first_seen, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (known.uid, e.type, e.date, e.place, json.dumps(list(e.actors), ensure_ascii=False), e.killed,
+                 e.injured, e.evidence, int(e.background), e.article,
+                 known.anchor.isoformat() if known.anchor else None, now, now),
+            )
+            conn.executemany("INSERT OR IGNORE INTO event_keys (key, event) VALUES (?, ?)", [(k, known.uid) for k in keys])
+        for uid, e in results.updated_events.items():
+            conn.execute(
+                """UPDATE events SET date = ?, place = ?, actors = ?, killed = ?, injured = ?, updated_at = ?
+                   WHERE uid = ?""",
+                (e.date, e.place, json.dumps(list(e.actors), ensure_ascii=False), e.killed, e.injured, now, uid),
+            )
+        conn.executemany("INSERT OR IGNORE INTO mentions (event, article, at) VALUES (?, ?, ?)",
+                         [(uid, art, now) for uid, art in results.mentions])
+        conn.executemany(
+            "INSERT OR REPLACE INTO fingerprints (article, shingles, alerted_at) VALUES (?, ?, ?)",
+            [(art, _pack(fp), now if alerted else None) for art, fp, alerted in results.fingerprints],
+        )
+
+    def candidate_events(self, keys: Sequence[str]) -> list[KnownEvent]:
+        """Stored events sharing a blocking key with a new one: an index lookup, never a scan."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self._rows(
+            f"""SELECT * FROM events WHERE uid IN (SELECT DISTINCT event FROM event_keys WHERE key IN ({marks}))""",
+            keys,
+        )
+        return [_known_event(r) for r in rows]
+
+    def recent_fingerprints(self, since: float) -> list[frozenset[int]]:
+        rows = self._rows("SELECT shingles FROM fingerprints WHERE alerted_at >= ?", (since,))
+        return [_unpack(r["shingles"]) for r in rows]
+
+    def events(self, *, topic: str | None = None, since: float = 0.0) -> list[tuple[KnownEvent, list[dict[str, Any]]]]:
+        """Events first seen since `since` (optionally in one topic), newest first, with their sources."""
+        sql = "SELECT * FROM events WHERE first_seen >= ?"
+        params: list[Any] = [since]
+        if topic:
+            sql += """ AND uid IN (SELECT m.event FROM mentions m JOIN matches t ON t.article = m.article
+                       WHERE t.topic = ?)"""
+            params.append(topic)
+        out = []
+        for row in self._rows(sql + " ORDER BY first_seen DESC, uid", params):
+            sources = self._rows(
+                """SELECT a.key, a.url, a.title, a.feed, a.published FROM mentions m JOIN articles a
+                   ON a.key = m.article WHERE m.event = ? ORDER BY m.at""",
+                (row["uid"],),
+            )
+            out.append((_known_event(row), sources))
+        return out
 
     # ------------------------------------------------------------------ outbox
 
@@ -364,6 +475,26 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self._rows("PRAGMA integrity_check")[0]["integrity_check"] == "ok"
+
+
+def _pack(fp: frozenset[int]) -> bytes:
+    return array("Q", sorted(fp)).tobytes()
+
+
+def _unpack(blob: bytes) -> frozenset[int]:
+    a = array("Q")
+    a.frombytes(blob)
+    return frozenset(a)
+
+
+def _known_event(row: dict[str, Any]) -> KnownEvent:
+    event = Event(
+        type=row["type"], date=row["date"], place=row["place"], actors=tuple(json.loads(row["actors"])),
+        killed=row["killed"], injured=row["injured"], evidence=row["evidence"],
+        background=bool(row["background"]), article=row["article"],
+    )
+    anchor = datetime.fromisoformat(row["anchor"]) if row["anchor"] else None
+    return KnownEvent(uid=row["uid"], event=event, anchor=anchor)
 
 
 def _hits_json(m: Match) -> str:
