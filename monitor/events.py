@@ -32,6 +32,7 @@ __all__ = [
     "extract_events",
     "find_dates",
     "is_asserted",
+    "local_day",
     "parse_count",
     "resolve_date",
     "run_extract",
@@ -113,7 +114,7 @@ _DATE_RE = re.compile(
 _OFFSETS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 
 
-def _local_day(published: datetime | None) -> date | None:
+def local_day(published: datetime | None) -> date | None:
     if published is None:
         return None
     try:
@@ -190,7 +191,7 @@ def find_dates(
     `previous` is the date mentioned just before (for "cùng ngày", "hai ngày sau"); each date
     found becomes the previous one for the next.
     """
-    pub = _local_day(published)
+    pub = local_day(published)
     prev = _parse_iso(previous)
     out: list[tuple[int, int, str | None, bool]] = []
     for m in _DATE_RE.finditer(sentence):
@@ -648,7 +649,7 @@ def _sentence_events(
         return [], last
     counts = _attach_counts(casualties, triggers)
     mentions = aliases.find(sentence)
-    pub_day = _local_day(pub)
+    pub_day = local_day(pub)
     groups: dict[str, list[int]] = {}
     for i, t in enumerate(triggers):
         groups.setdefault(t.type, []).append(i)
@@ -681,7 +682,7 @@ def same_in_article(a: Event, b: Event, published: datetime | None, aliases: Ali
     if a.type != b.type:
         return False
     da, db = _parse_iso(a.date), _parse_iso(b.date)
-    pub = _local_day(published)
+    pub = local_day(published)
     if da and db and da != db:
         return False
     known = da or db
