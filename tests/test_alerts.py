@@ -14,9 +14,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.message import EmailMessage
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from apprise.conversion import markdown_to_html
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monitor import alerts
 from monitor.alerts import (
@@ -254,6 +257,41 @@ def test_text_strips_control_characters_and_defangs_urls() -> None:
     assert "http://evil" not in msg.body + msg.title and "https://evil" not in msg.body
     assert "http[:]//evil.example" in msg.title
     assert f"Đọc bài: {LINK}" in msg.body
+
+
+FEED_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80) | st.sampled_from([
+    "[x](http://evil.example)", "<script>alert(1)</script>", "*a* _b_ `c` ~d~", "<http://evil.example>",
+    "![i](http://evil.example/p.png)", "&lt;b&gt;", "\\[x\\](y)", "# h", "1. li", "- li", "> q", "| a | b |",
+    "[x]: http://evil.example", "www.evil.example", "javascript:alert(1)", "**", "\\", "<!-- c -->",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=FEED_TEXT, summary=FEED_TEXT, snippet=FEED_TEXT, feed=FEED_TEXT)
+def test_no_feed_text_makes_markup_or_links(title: str, summary: str, snippet: str, feed: str) -> None:
+    art = Article(key="k", url=LINK, title=title, summary=summary, feed=feed)
+    match = Match("libya", (Hit("Haftar", "title", 0, 1, snippet=snippet),))
+    md = render_article_alert(art, [(LIBYA, match)], body_format="markdown")
+    rendered = markdown_to_html(alerts._for_apprise(md, None)[1], extensions=())
+    md_tags = tags_of(rendered)
+    assert [a.get("href") for t, a in md_tags if t in ("a", "img")] == [LINK]
+    assert {t for t, _ in md_tags} <= {"p", "br", "strong", "a"}
+    html_body = render_article_alert(art, [(LIBYA, match)], body_format="html").body
+    html_tags = tags_of(html_body)
+    assert [a.get("href") for t, a in html_tags if t in ("a", "img")] == [LINK]
+    assert {t for t, _ in html_tags} <= {"br", "b", "a"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(password=st.text(st.characters(codec="ascii", min_codepoint=33, max_codepoint=126), min_size=6, max_size=30))
+def test_no_password_survives_redaction(password: str) -> None:
+    password = "Pw~" + password  # never a word of the URL itself
+    encoded = quote(password, safe="")
+    for url in (f"mailtos://user:{encoded}@smtp.example.com?to=desk@example.com",
+                f"json://127.0.0.1/x?token={encoded}&format=text"):
+        shown = redact_url(url)
+        assert encoded not in shown and "***" in shown
+        assert alerts._scrub(f"error with {password} and {encoded}", alerts._secrets(url)).count("***") == 2
 
 
 def test_only_http_links_are_links() -> None:
