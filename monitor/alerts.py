@@ -21,15 +21,21 @@ body (Telegram merges an unescaped title into the body; apprise would not escape
 
 Length. `limit_for(url)` gives the service's limit (`LIMITS`); a render function given
 `max_length` cuts the body at a line boundary and ends it with "… (xem tiếp: LINK)". `send()`
-cuts anything still over the limit as a last resort.
+cuts anything still over the limit as a last resort (with a bare "…").
 
-Templates (monitor/templates/<kind>.j2, one per kind, shared by the three formats; a per-target
-override only has to provide the same file name). Variables every template gets:
-    t           labels in the message's language (t.source, t.published, t.read, t.why, ...)
-    bold(s)     bold markup for the format; link(url, label) the one link; bullet, subbullet
-    feed        the outlet/feed name          published  "07/04/2019 08:00 (GMT+7)" or ""
-    link        the article's link (markup)   article_title
-article.j2:  summary; topics: list of {name, terms: [str], hits: [{term, field, snippet}]}
+Sending. ok only when apprise reports success AND logged no ERROR; `detail` carries apprise's
+warnings and errors plus the low-level cause it logs at DEBUG ("(535, b'5.7.8 Authentication
+credentials invalid')", "Connection refused"), scrubbed of the URL's secrets. apprise's own log
+records never reach the daemon's handlers (they may hold URLs and payloads).
+
+Templates: monitor/templates/<kind>.j2, one per kind shared by the three formats, and the words
+in monitor/templates/labels.toml (per language). A per-target override later only has to put a
+FileSystemLoader before the package loader in `_environment()`. Variables every template gets:
+    t           the labels of the message's language (t.source, t.published, t.read, t.why, ...)
+    bold(s)     bold markup for the format;  bullet, subbullet: list markers for the format
+    link        the article's link as markup for the format, "" when it has no http(s) link
+    feed        the outlet/feed name;  published: "07/04/2019 08:00 (GMT+7)" or "";  article_title
+article.j2:  summary; topics: list of {name, terms: [str], hits: [{term, field (label), snippet}]}
 event.j2:    topic (name); events: list of {type (label), date "dd/mm/yyyy", place, actors,
              killed, injured, evidence}
 update.j2:   topic; changes: list of sentences ("số người thiệt mạng tăng từ 4 lên 11"); event
