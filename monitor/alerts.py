@@ -66,9 +66,9 @@ from markupsafe import Markup
 from monitor.models import Article, Event, Match, Message, Topic
 
 __all__ = [
-    "CONSOLE", "FORMATS", "LIMITS", "Message", "SendResult", "escape_markdown", "format_for", "limit_for",
-    "redact_url", "render_article_alert", "render_event_alert", "render_test_message",
-    "render_update_alert", "send",
+    "CONSOLE", "EVENT_TYPES", "FORMATS", "LABELS", "LIMITS", "Message", "SendResult", "describe_changes",
+    "escape_markdown", "format_date", "format_for", "format_time", "limit_for", "redact_url",
+    "render_article_alert", "render_event_alert", "render_test_message", "render_update_alert", "send",
 ]
 
 CONSOLE = "console://"

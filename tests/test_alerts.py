@@ -565,3 +565,12 @@ def test_apprise_logs_stay_out_of_the_daemon_log() -> None:
     finally:
         root.removeHandler(handler)
     assert [r for r in seen if r.name.startswith("apprise")] == []
+
+
+def test_public_names() -> None:
+    assert sorted(alerts.__all__) == [
+        "CONSOLE", "EVENT_TYPES", "FORMATS", "LABELS", "LIMITS", "Message", "SendResult", "describe_changes",
+        "escape_markdown", "format_date", "format_for", "format_time", "limit_for", "redact_url",
+        "render_article_alert", "render_event_alert", "render_test_message", "render_update_alert", "send",
+    ]
+    assert all(hasattr(alerts, name) for name in alerts.__all__)
