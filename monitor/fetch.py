@@ -44,6 +44,7 @@ import re
 import socket
 import ssl
 import time
+import urllib.parse
 import urllib.robotparser
 import zlib
 from collections import OrderedDict
@@ -501,6 +502,14 @@ class _Request:
     robots: bool  # honour robots.txt at every address visited (get_page)
     max_bytes: int
 
+    def redact(self, text: str) -> str:
+        """`text` with the URL's password (http://user:password@host/) replaced by ***."""
+        try:
+            secret = urllib.parse.urlsplit(self.url).password
+        except ValueError:
+            return text
+        return text.replace(secret, "***") if secret else text
+
 
 # --------------------------------------------------------------------------- the fetcher
 
@@ -583,6 +592,14 @@ class Fetcher:
     async def _fetch(self, request: _Request) -> FetchResult:
         if self._closed:
             raise RuntimeError("Fetcher is closed")
+        try:
+            return await self._within_deadline(request)
+        except FetchError as exc:  # a password in the URL never reaches a message
+            exc.args = tuple(request.redact(str(arg)) for arg in exc.args)
+            exc.url = request.redact(exc.url) if exc.url else exc.url
+            raise
+
+    async def _within_deadline(self, request: _Request) -> FetchResult:
         _checked_address(request.url)
         seconds = self._limits.deadline
         errors: list[FetchError] = []
@@ -610,10 +627,10 @@ class Fetcher:
                     raise retry.error from retry.__cause__
                 log.info(
                     "fetch retry url=%s attempt=%d wait=%.2fs error=%s",
-                    request.url,
+                    request.redact(request.url),
                     attempt + 1,
                     wait,
-                    retry.error,
+                    request.redact(str(retry.error)),
                 )
                 await asyncio.sleep(wait)
                 attempt += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.server
 import socket
 import socketserver
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -269,3 +270,16 @@ class QuickLocalServer(LocalServer):
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
+
+
+class TLSLocalServer(QuickLocalServer):
+    """A QuickLocalServer speaking HTTPS with the certificate given (e.g. a self-signed one)."""
+
+    def __init__(self, certfile: Path, keyfile: Path) -> None:
+        super().__init__()
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certfile, keyfile)
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+
+    def url(self, path: str = "/") -> str:
+        return f"https://127.0.0.1:{self.port}{path}"

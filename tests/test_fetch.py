@@ -9,6 +9,9 @@ from __future__ import annotations
 import asyncio
 import gzip
 import logging
+import shutil
+import ssl
+import subprocess
 import time
 import tracemalloc
 import zlib
@@ -16,6 +19,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from functools import cache
+from pathlib import Path
 from typing import TypeVar
 
 import brotli
@@ -31,6 +35,7 @@ from tests.server import (
     QuickLocalServer,
     Response,
     SilentPort,
+    TLSLocalServer,
     closed_port,
     endless,
     hang,
@@ -631,3 +636,77 @@ def test_misuse_raises_value_and_runtime_errors(http_server: LocalServer) -> Non
 
     with pytest.raises(RuntimeError):
         asyncio.run(after_close())
+
+
+# --------------------------------------------------------------------------- more hostile servers
+
+
+def test_endless_informational_responses_are_cut_by_the_deadline(http_server: LocalServer) -> None:
+    def continue_forever(handler: object) -> None:
+        handler.close_connection = True  # type: ignore[attr-defined]
+        try:
+            while True:
+                handler.wfile.write(b"HTTP/1.1 102 Processing\r\n\r\n")  # type: ignore[attr-defined]
+                handler.wfile.flush()  # type: ignore[attr-defined]
+                time.sleep(0.05)
+        except OSError:
+            pass
+
+    http_server.routes["/feed"] = continue_forever
+    started = time.monotonic()
+    fails(http_server.url("/feed"), FetchTimeout, limits=FetchLimits(deadline=1.0))
+    assert time.monotonic() - started < 2.5
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a self-signed certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def test_tls_certificate_is_verified(self_signed: tuple[Path, Path]) -> None:
+    with TLSLocalServer(*self_signed) as srv:
+        srv.routes["/feed"] = FEED
+        error = fails(srv.url("/feed"))
+        assert str(error).startswith(
+            "fetch: TLS certificate of 127.0.0.1 not trusted: self-signed certificate"
+        )
+        assert fetch(srv.url("/feed"), verify=False).content == FEED  # the same server, unverified
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        OSError(24, "Too many open files"),
+        ssl.SSLError("bad record mac"),
+        httpx.ProxyError("proxy said no"),
+        httpx.LocalProtocolError("illegal header value"),
+        httpx.ConnectError("unknown failure"),
+    ],
+)
+def test_nothing_but_fetch_errors_escape(exc: Exception) -> None:
+    # raising exactly these at will needs a transport that fails on demand: httpx.MockTransport
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise exc
+
+    error = fails("http://127.0.0.1:9/feed", transport=httpx.MockTransport(handler))
+    assert type(error) is FetchError and "http://127.0.0.1:9/feed" in str(error)
+
+
+def test_password_in_the_url_never_reaches_a_message(http_server: LocalServer) -> None:
+    http_server.routes["/feed"] = Response(b"", status=401)
+    error = fails(f"http://desk:s3cr%40t@127.0.0.1:{http_server.port}/feed", HTTPStatusError)
+    assert "s3cr" not in str(error) and "s3cr" not in (error.url or "")
+    assert f"http://desk:***@127.0.0.1:{http_server.port}/feed" in str(error)
+    port = closed_port()
+    error = fails(f"http://desk:s3cr%40t@127.0.0.1:{port}/feed")
+    assert "s3cr" not in str(error) and "connection refused" in str(error)
