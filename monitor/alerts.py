@@ -16,8 +16,8 @@ fields) passes through one filter per format before it reaches a template: contr
 characters are removed and whitespace collapsed; URL schemes are defanged (`http[:]//`) so
 that no client autolinks them; then Markdown gets every markup character backslash-escaped and
 HTML gets entity-escaped (Jinja2 autoescape). The article's own link (http/https only) is the
-one link in a message. In Markdown the title is sent as the first, escaped, bold line of the
-body (Telegram merges an unescaped title into the body; apprise would not escape it).
+one link in a message. A service that merges the title into a Markdown body (Telegram) gets
+it as an escaped bold first line, since apprise would merge it unescaped.
 
 Length. `limit_for(url)` gives the service's limit (`LIMITS`); a render function given
 `max_length` cuts the body at a line boundary and ends it with "… (xem tiếp: LINK)". `send()`
@@ -521,7 +521,8 @@ def send(url: str, message: Message, *, timeout: float = 30.0) -> SendResult:
     _bound_sockets(plugin, url, timeout)
     notifier = apprise.Apprise()
     notifier.add(plugin)
-    title, body = _for_apprise(message, limit_for(url))
+    merges_title = getattr(plugin, "title_maxlen", None) == 0
+    title, body = _for_apprise(message, limit_for(url), merges_title=merges_title)
     result = notifier.notify(body=body, title=title, body_format=message.body_format, timeout=timeout,
                              log_level=logging.DEBUG)
     entries = parsing.entries + list(result.logs())
@@ -577,13 +578,15 @@ def _title_cost(title: str, body_format: str) -> int:
     return len(_markdown_title(title)) if body_format == "markdown" else len(title) + 2
 
 
-def _for_apprise(message: Message, limit: int | None) -> tuple[str, str]:
-    """(title, body) as handed to apprise: Markdown carries its title as an escaped bold first
-    line; anything still over the service's limit is cut (render with max_length to cut well)."""
+def _for_apprise(message: Message, limit: int | None, *, merges_title: bool) -> tuple[str, str]:
+    """(title, body) as handed to apprise. A service that merges the title into a Markdown body
+    (Telegram, IRC: title_maxlen 0) gets it as an escaped bold first line instead, since apprise
+    would merge it unescaped; others (Matrix, e-mail) show the plain title themselves. Anything
+    still over the service's limit is cut (render with max_length to cut well)."""
     title, body = message.title, message.body
     if limit is not None:
         body = _cut(body, max(1, limit - _title_cost(title, message.body_format)), "…", message.body_format)
-    if message.body_format == "markdown" and title:
+    if merges_title and message.body_format == "markdown" and title:
         title, body = "", _markdown_title(title) + body
     return title, body
 

@@ -229,7 +229,7 @@ def hostile(body_format: str) -> Message:
 
 
 def test_markdown_from_a_hostile_feed_renders_one_link_and_no_markup() -> None:
-    title, body = alerts._for_apprise(hostile("markdown"), None)  # what apprise receives
+    title, body = alerts._for_apprise(hostile("markdown"), None, merges_title=True)  # what Telegram gets
     rendered = markdown_to_html(body, extensions=())  # what apprise makes of it for Matrix
     tags = tags_of(rendered)
     assert [attrs["href"] for tag, attrs in tags if tag == "a"] == [LINK]
@@ -272,7 +272,7 @@ def test_no_feed_text_makes_markup_or_links(title: str, summary: str, snippet: s
     art = Article(key="k", url=LINK, title=title, summary=summary, feed=feed)
     match = Match("libya", (Hit("Haftar", "title", 0, 1, snippet=snippet),))
     md = render_article_alert(art, [(LIBYA, match)], body_format="markdown")
-    rendered = markdown_to_html(alerts._for_apprise(md, None)[1], extensions=())
+    rendered = markdown_to_html(alerts._for_apprise(md, None, merges_title=True)[1], extensions=())
     md_tags = tags_of(rendered)
     assert [a.get("href") for t, a in md_tags if t in ("a", "img")] == [LINK]
     assert {t for t, _ in md_tags} <= {"p", "br", "strong", "a"}
@@ -325,7 +325,7 @@ def test_long_alerts_are_cut_at_the_service_limit_with_a_link(url: str, fmt: str
     limit = limit_for(url)
     assert limit is not None and format_for(url) == fmt
     msg = render_article_alert(long, [(LIBYA, MATCH)], body_format=fmt, max_length=limit)
-    title, body = alerts._for_apprise(msg, limit)
+    title, body = alerts._for_apprise(msg, limit, merges_title=True)
     assert len(title) + len(body) <= limit
     last = body.splitlines()[-1]
     assert "… (xem tiếp: " in last and LINK in last
@@ -339,7 +339,7 @@ def test_short_alerts_are_not_cut() -> None:
 
 def test_send_cuts_what_was_rendered_without_a_limit() -> None:
     msg = Message("t", "x" * 10_000)
-    title, body = alerts._for_apprise(msg, 380)
+    title, body = alerts._for_apprise(msg, 380, merges_title=False)
     assert len(title) + len(body) <= 380 and body.endswith("…")
 
 
@@ -436,6 +436,17 @@ def test_a_success_still_reports_what_apprise_warned_about() -> None:
     assert result.detail == "Dropped invalid To email (not-an-address) specified."
 
 
+def test_markdown_email_keeps_its_subject() -> None:
+    with SMTPServer() as smtp:
+        assert send(f"mailto://127.0.0.1:{smtp.port}?from=a@x.test&to=b@x.test&format=markdown",
+                    article_alert(body_format="markdown")).ok
+        [mail] = smtp.messages
+    assert mail["Subject"] == "[Libya – tướng Haftar] Tướng Haftar tiến quân vào Tripoli"
+    html_part = mail.get_body(("html",))
+    assert html_part is not None
+    assert [a["href"] for t, a in tags_of(html_part.get_content()) if t == "a"] == [LINK]
+
+
 @pytest.fixture
 def tls_smtp(tmp_path: Path) -> object:
     with SMTPServer(tls_dir=tmp_path, user="alice", password="correct horse") as smtp:
@@ -500,13 +511,16 @@ def test_json_receiver_gets_title_and_body_intact() -> None:
     assert post.json["message"] == msg.body
 
 
-def test_markdown_title_travels_escaped_in_the_body() -> None:
+def test_markdown_keeps_a_plain_title_where_the_service_shows_titles_itself() -> None:
     msg = hostile("markdown")
     with JSONReceiver() as rx:
         assert send(f"json://127.0.0.1:{rx.port}/x?format=markdown", msg).ok
         [post] = rx.posts
-    assert post.json["title"] == ""
-    assert post.json["message"].startswith(r"**\[Chủ đề \[x\]\(http\[:\]//evil\.example\)\] Haftar \[click\]\(http")
+    assert post.json["title"] == msg.title == (
+        "[Chủ đề [x](http[:]//evil.example)] Haftar [click](http[:]//evil.example) <script>alert(1)</script> "
+        "*bold* _it_ `code` ~s~ # ! |"
+    )
+    assert post.json["message"] == msg.body
 
 
 def test_receiver_error_is_a_failure_with_its_answer_and_no_secret() -> None:
