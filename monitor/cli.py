@@ -277,6 +277,80 @@ def extract_page(source: str, as_json: bool) -> None:
         pages.run_extract_page(url, data, sys.stdout, as_json=as_json)
 
 
+@cli.command()
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON document.")
+def status(config_path: Path | None, as_json: bool) -> None:
+    """Per feed health, per topic activity, the outbox and the last cycle (reads the database,
+    so it works while the daemon runs)."""
+    from monitor.store import Store
+
+    with errors_reported():
+        config = _load(config_path)
+        if not config.database.exists():
+            raise MonitorError(f"status: no database at {config.database} yet: run `news-monitor once` or the daemon")
+        store = Store.open(config.database)
+        now = time.time()
+        report = store.status(now=now)
+        store.close()
+        configured = {f.url for f in config.feeds}
+        report["feeds"] = [f for f in report["feeds"] if f["url"] in configured]
+        report["now"] = now
+        if as_json:
+            click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+            return
+        _print_status(report, now)
+
+
+def _ago(ts: float | None, now: float) -> str:
+    if ts is None:
+        return "never"
+    delta = now - ts
+    sign, delta = ("in ", -delta) if delta < 0 else ("", delta)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if delta >= size:
+            text = f"{int(delta // size)}{unit}"
+            break
+    else:
+        text = f"{int(delta)}s"
+    return f"{sign}{text}" if sign else f"{text} ago"
+
+
+def _print_status(report: dict[str, Any], now: float) -> None:
+    click.echo(f"{len(report['feeds'])} feeds:")
+    for f in report["feeds"]:
+        state = "ok" if not f["last_error"] else f"FAILING x{f['consecutive_failures']}: {f['last_error']}"
+        click.echo(f"  {f['name']}: {state}; last success {_ago(f['last_success_at'], now)}, "
+                   f"{f['items_seen']} items seen, next poll {_ago(f['next_poll_at'], now)}")
+        if f["warning"]:
+            click.echo(f"    warning: {f['warning']}")
+    click.echo("topics (last 24 h):")
+    for t in report["topics"] or [{"topic": "(none)", "articles": 0, "events": 0}]:
+        click.echo(f"  {t['topic']}: {t['articles']} articles, {t['events']} events")
+    o = report["outbox"]
+    click.echo(f"outbox: {o['pending']} pending, {o['failed']} failed, {o['sent_24h']} sent in 24 h")
+    c = report["last_cycle"]
+    if c:
+        click.echo(f"last cycle: {_ago(c['finished_at'], now)}, {c['feeds']} feeds ({c['failed']} failed), "
+                   f"{c['new_articles']} new articles, {c['alerts']} alerts")
+    click.echo(f"database: {report['articles']} articles, {report['database_bytes'] / 2**20:.1f} MiB")
+
+
+@cli.command()
+@config_option
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup(config_path: Path | None, path: Path) -> None:
+    """Copy the database to PATH with SQLite's online backup (safe while the daemon runs)."""
+    from monitor.store import Store
+
+    with errors_reported():
+        config = _load(config_path)
+        store = Store.open(config.database)
+        store.backup(path)
+        store.close()
+        click.echo(f"backup written to {path}")
+
+
 @cli.command("events")
 @config_option
 @click.option("--topic", default=None, help="Only events reported by articles in this topic.")

@@ -53,6 +53,7 @@ MONITOR_SETTINGS = (
     Setting("per_host", int, 2, "requests at a time to one host"),
     Setting("max_in_flight", int, 16, "requests at a time overall"),
     Setting("retention", (str, int), "90d", "articles and events older than this are pruned"),
+    Setting("http", str, "", "address of the /healthz, /metrics and Atom endpoint, e.g. 127.0.0.1:9108; empty: off"),
 )
 FEED_SETTINGS = (
     Setting("name", str, REQUIRED, "shown in alerts and status"),
@@ -131,6 +132,7 @@ class Config:
     per_host: int = 2
     max_in_flight: int = 16
     retention: float = 90 * 86400.0
+    http: str = ""
     secrets: frozenset[str] = frozenset()
     warnings: tuple[str, ...] = ()
 
@@ -343,6 +345,14 @@ def _permissions_warning(path: Path, secrets: set[str]) -> list[str]:
     return []
 
 
+def _http_address(value: str, *, where: str) -> str:
+    if not value:
+        return ""
+    if not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]*:\d{1,5}", value) or int(value.rpartition(":")[2]) > 65535:
+        raise ConfigError(f"[monitor]: http = {value!r} must be HOST:PORT, e.g. \"127.0.0.1:9108\"", path=where)
+    return value
+
+
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """Read the main file and its includes; raise ConfigError naming the file and key on any problem."""
     main = Path(path) if path is not None else default_config_path()
@@ -397,9 +407,11 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
                 )
     warnings = [w for p in (main, *(Path(w) for w, _ in tables[1:])) for w in _permissions_warning(p, secrets)]
     db = Path(m["database"]).expanduser()
+    if not db.is_absolute():  # under systemd, state lives in StateDirectory, not beside the config
+        db = Path(os.environ["STATE_DIRECTORY"].split(":")[0]) / db.name if os.environ.get("STATE_DIRECTORY") else base / db
     return Config(
         path=main,
-        database=db if db.is_absolute() else base / db,
+        database=db,
         max_age=parse_duration(m["max_age"], where=where, key="[monitor]: max_age"),
         feeds=tuple(f for f in feeds if f.enabled),
         topics=tuple(topics),
@@ -411,6 +423,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         per_host=m["per_host"],
         max_in_flight=m["max_in_flight"],
         retention=parse_duration(m["retention"], where=where, key="[monitor]: retention"),
+        http=_http_address(m["http"], where=where),
         secrets=frozenset(secrets),
         warnings=tuple(warnings),
     )

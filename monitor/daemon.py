@@ -7,7 +7,7 @@ Config, not reconcile hundreds of jobs; and one job every few seconds costs less
 feed. APScheduler runs three jobs: the poll tick, outbox delivery, and housekeeping, each with
 max_instances=1 so a slow cycle is never run twice at once.
 
-Signals: the handlers only set flags. SIGTERM/SIGINT: finish the work in flight, then exit
+Signals: the handlers only set events; the main task waits on them. SIGTERM/SIGINT: finish the work in flight, then exit
 (a second signal exits at once). SIGHUP: reload the configuration; a bad file is rejected with
 a log line and the running configuration stays.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from monitor import scheduler, sdnotify
+from monitor import scheduler, sdnotify, web
 from monitor.config import Config, load_config
 from monitor.errors import MonitorError
 from monitor.store import Store
@@ -44,16 +44,14 @@ class Daemon:
         self.ctx = scheduler.make_context(config, self.store, clock=clock)
         self.notifier = sdnotify.Notifier()
         self.stopping = asyncio.Event()
-        self.reload_requested = False
+        self.reload_requested = asyncio.Event()
+        self.endpoint = web.Endpoint(config, self.store, clock=clock)
         self.busy = asyncio.Lock()
         self.last_summary = "starting"
 
     # ------------------------------------------------------------------ jobs
 
     async def tick(self) -> None:
-        if self.reload_requested:
-            self.reload_requested = False
-            await self.reload()
         if self.stopping.is_set():
             return
         async with self.busy:
@@ -86,6 +84,17 @@ class Daemon:
             return
         self.notifier.watchdog()
 
+    async def housekeeping(self) -> None:
+        """Retention: prune articles, events and delivered alerts older than `retention`."""
+        async with self.busy:
+            try:
+                counts = self.store.prune(before=self.clock() - self.config.retention)
+            except MonitorError as e:
+                log.error("pruning failed: %s (will retry)", e)
+                return
+        if any(counts.values()):
+            log.info("pruned %(articles)d articles, %(events)d events, %(alerts)d delivered alerts", counts)
+
     async def reload(self) -> None:
         self.notifier.reloading()
         try:
@@ -98,6 +107,7 @@ class Daemon:
             await self.ctx.fetcher.aclose()
             self.config = new
             self.ctx = scheduler.make_context(new, self.store, clock=self.clock)
+            self.endpoint.config = new
         log.info("configuration reloaded: %d feeds, %d topics, %d alert targets",
                  len(new.feeds), len(new.topics), len(new.alerts))
         self.notifier.ready()
@@ -113,7 +123,7 @@ class Daemon:
             self.stopping.set()
 
         def hup() -> None:
-            self.reload_requested = True
+            self.reload_requested.set()
 
         loop.add_signal_handler(signal.SIGTERM, stop)
         loop.add_signal_handler(signal.SIGINT, stop)
@@ -126,18 +136,30 @@ class Daemon:
         sched.add_job(self.tick, "interval", seconds=TICK_SECONDS, max_instances=1, coalesce=True,
                       next_run_time=_now_dt())
         sched.add_job(self.deliver, "interval", seconds=DELIVERY_SECONDS, max_instances=1, coalesce=True)
+        sched.add_job(self.housekeeping, "interval", hours=6, max_instances=1, coalesce=True)
+        server = await web.serve(self.endpoint, self.config.http) if self.config.http else None
         interval = self.notifier.watchdog_interval()
         if interval:
-            sched.add_job(self.watchdog, "interval", seconds=max(1.0, interval / 2), max_instances=1)
+            sched.add_job(self.watchdog, "interval", seconds=max(0.5, interval), max_instances=1)
         sched.start()
         log.info("running: %d feeds, %d topics, database %s", len(self.config.feeds),
                  len(self.config.topics), self.config.database)
         self.notifier.ready()
         try:
-            await self.stopping.wait()
+            while not self.stopping.is_set():
+                stop = asyncio.ensure_future(self.stopping.wait())
+                hup = asyncio.ensure_future(self.reload_requested.wait())
+                await asyncio.wait({stop, hup}, return_when=asyncio.FIRST_COMPLETED)
+                stop.cancel()
+                hup.cancel()
+                if self.reload_requested.is_set() and not self.stopping.is_set():
+                    self.reload_requested.clear()
+                    await self.reload()
         finally:
             self.notifier.stopping()
             sched.shutdown(wait=False)
+            if server is not None:
+                server.close()
             async with self.busy:  # wait for the cycle or send in flight
                 pass
             await self.ctx.fetcher.aclose()

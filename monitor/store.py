@@ -9,6 +9,7 @@ alert without its article. Delivery reads the outbox; only a delivered row is ma
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import time
@@ -297,14 +298,46 @@ class Store:
     # ------------------------------------------------------------------ articles
 
     def known_keys(self, keys: Iterable[str]) -> set[str]:
+        """The keys already stored, or pruned (their hash is kept in `seen`)."""
         keys = list(dict.fromkeys(keys))
         found: set[str] = set()
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            for table in ("articles", "seen"):
-                found.update(r["key"] for r in self._rows(f"SELECT key FROM {table} WHERE key IN ({marks})", chunk))
+            found.update(r["key"] for r in self._rows(f"SELECT key FROM articles WHERE key IN ({marks})", chunk))
+            hashed = {identity_hash(k): k for k in chunk}
+            rows = self._rows(f"SELECT key FROM seen WHERE key IN ({marks})", list(hashed))
+            found.update(hashed[r["key"]] for r in rows)
         return found
+
+    # ------------------------------------------------------------------ retention and backup
+
+    def prune(self, *, before: float) -> dict[str, int]:
+        """Delete articles, events and delivered alerts older than `before`. A pruned article's
+        identity stays (a hash in `seen`), so it never comes back as new; undelivered alerts are
+        never deleted."""
+        with self.transaction() as conn:
+            old = [r[0] for r in conn.execute("SELECT key FROM articles WHERE first_seen < ?", (before,))]
+            conn.executemany("INSERT OR IGNORE INTO seen (key, at) VALUES (?, ?)",
+                             [(identity_hash(k), before) for k in old])
+            counts = {"articles": conn.execute("DELETE FROM articles WHERE first_seen < ?", (before,)).rowcount}
+            counts["events"] = conn.execute("DELETE FROM events WHERE updated_at < ?", (before,)).rowcount
+            conn.execute("DELETE FROM mentions WHERE at < ?", (before,))
+            conn.execute("DELETE FROM fingerprints WHERE article NOT IN (SELECT key FROM articles)")
+            counts["alerts"] = conn.execute(
+                "DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?", (before,)
+            ).rowcount
+            conn.execute("DELETE FROM cycles WHERE id <= (SELECT MAX(id) FROM cycles) - 1000")
+        return counts
+
+    def backup(self, target: str | Path) -> None:
+        """A consistent copy while the daemon runs (SQLite's online backup API)."""
+        with _translated(f"backup to {target} failed"):
+            dest = sqlite3.connect(str(target))
+            try:
+                self.db.conn.backup(dest)
+            finally:
+                dest.close()
 
     def save_results(self, results: FeedResults, *, now: float) -> int:
         """Articles, matches and their outbox rows in one transaction; returns outbox rows created."""
@@ -473,8 +506,43 @@ class Store:
         )[0]
         return {k: int(v) for k, v in row.items()}
 
+    def status(self, *, now: float) -> dict[str, Any]:
+        """Everything `news-monitor status` shows, read in one go (works while the daemon runs)."""
+        day = now - 86400
+        topics = self._rows(
+            """SELECT t.topic AS topic, COUNT(DISTINCT t.article) AS articles,
+                      COUNT(DISTINCT m.event) AS events
+               FROM matches t LEFT JOIN mentions m ON m.article = t.article AND m.at >= ?
+               WHERE t.at >= ? GROUP BY t.topic ORDER BY t.topic""",
+            (day, day),
+        )
+        outbox = self._rows(
+            """SELECT COUNT(*) FILTER (WHERE status = 'pending') AS pending,
+                      COUNT(*) FILTER (WHERE status = 'failed') AS failed,
+                      COUNT(*) FILTER (WHERE status = 'sent' AND sent_at >= ?) AS sent_24h,
+                      MIN(created_at) FILTER (WHERE status = 'pending') AS oldest_pending
+               FROM outbox""",
+            (day,),
+        )[0]
+        cycle = self._rows("SELECT * FROM cycles WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1")
+        size = 0
+        if self.path is not None:
+            size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
+        return {
+            "feeds": [vars(s) for s in self.feed_states()],
+            "topics": topics,
+            "outbox": outbox,
+            "last_cycle": cycle[0] if cycle else None,
+            "articles": self.counts()["articles"],
+            "database_bytes": size,
+        }
+
     def integrity_ok(self) -> bool:
         return self._rows("PRAGMA integrity_check")[0]["integrity_check"] == "ok"
+
+
+def identity_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 def _pack(fp: frozenset[int]) -> bytes:

@@ -163,3 +163,10 @@ def test_durations(text: str | int, seconds: float) -> None:
 def test_disabled_feed_is_not_polled(tmp_path: Path) -> None:
     main = GOOD + "\n[[feed]]\nname = 'Off'\nurl = 'https://off.vn/rss'\nenabled = false\n"
     assert "Off" not in [f.name for f in load_config(write(tmp_path, main)).feeds]
+
+
+def test_relative_database_goes_to_the_systemd_state_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STATE_DIRECTORY", "/var/lib/news-monitor")
+    assert load_config(write(tmp_path, GOOD)).database == Path("/var/lib/news-monitor/test.db")
+    monkeypatch.delenv("STATE_DIRECTORY")
+    assert load_config(write(tmp_path, GOOD)).database == tmp_path / "state" / "test.db"
