@@ -64,46 +64,71 @@ class NotAFeed(ParseError):
 
 
 def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None = None) -> ParsedFeed:
-    """Parse an RSS/Atom document (or a Google News sitemap) fetched from `url`."""
+    """Parse an RSS/Atom document (or a Google News sitemap) fetched from `url`.
+
+    `url` is the base for relative links; `content_type` the HTTP header, whose charset wins over
+    the document's declaration. Raises `NotAFeed` for HTML pages, JSON, images and empty bodies,
+    and nothing but `ParseError` for any other bytes.
+    """
+    _check_bytes(data)
     try:
-        return _parse(data, url=url, content_type=content_type, sitemap=False)
+        return _parse(bytes(data), url=url, content_type=content_type, sitemap=False)
     except ParseError:
         raise
-    except Exception as exc:  # a parser must not take the daemon down: report it as a ParseError
+    except Exception as exc:  # the contract: whatever the bytes, only ParseError leaves
         raise ParseError(f"{url or 'document'}: unreadable feed ({type(exc).__name__}: {exc})", source=url) from exc
 
 
 def parse_sitemap(data: bytes, *, url: str | None = None) -> ParsedFeed:
     """Parse a Google News sitemap (`<urlset>` of `<url><loc>` with `<news:news>`)."""
+    _check_bytes(data)
     try:
-        return _parse(data, url=url, content_type=None, sitemap=True)
+        return _parse(bytes(data), url=url, content_type=None, sitemap=True)
     except ParseError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # as parse_feed
         raise ParseError(f"{url or 'document'}: unreadable sitemap ({type(exc).__name__}: {exc})", source=url) from exc
 
 
-def _parse(data: bytes, *, url: str | None, content_type: str | None, sitemap: bool) -> ParsedFeed:
+def _check_bytes(data: object) -> None:
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise TypeError(f"parse_feed() wants bytes, not {type(data).__name__}")
-    data = bytes(data)
+        raise TypeError(f"parse_feed() wants the response body as bytes, not {type(data).__name__}")
+
+
+def _parse(data: bytes, *, url: str | None, content_type: str | None, sitemap: bool) -> ParsedFeed:
     warnings: list[str] = []
     _sniff(data, url)
     text = _decode(data, _charset(content_type), warnings)
     text = _repair(text, url, warnings)
     root = _lxml_parse(text, url, warnings)
     kind = _local(root.tag)
-    if kind == "html":
-        raise NotAFeed(f"{url or 'document'}: an HTML page, not a feed", source=url, alternates=_alternates(text, url))
     if kind == "urlset":
         return _read_sitemap(root, url, warnings)
     if sitemap:
-        raise NotAFeed(f"{url or 'document'}: not a sitemap (root element <{kind}>)", source=url)
+        raise NotAFeed(f"{_where(url)}: root element <{kind}>, not a news sitemap <urlset>: check the sitemap URL",
+                       source=url)
     if kind == "feed":
         return _read_atom(root, url, warnings)
     if kind in ("rss", "rdf", "channel"):
         return _read_rss(root, url, warnings)
-    raise NotAFeed(f"{url or 'document'}: not a feed (root element <{kind}>)", source=url)
+    raise _not_a_feed(kind, text, url)
+
+
+def _not_a_feed(kind: str, text: str, url: str | None) -> NotAFeed:
+    """An HTML page (or other XML): say so, with the feeds the page advertises, if any."""
+    alternates = _alternates(text, url)
+    what = "an HTML page" if kind in ("html", "head", "body") else f"an XML document with root <{kind}>"
+    if alternates:
+        advice = f"it links to {len(alternates)} feed(s), use one as the feed URL: {', '.join(alternates[:3])}"
+    elif kind in ("html", "head", "body"):
+        advice = "it advertises no RSS/Atom feed: find the site's RSS page and use a feed URL from it"
+    else:
+        advice = "check the feed URL"
+    return NotAFeed(f"{_where(url)}: {what}, not an RSS/Atom feed; {advice}", source=url, alternates=alternates)
+
+
+def _where(url: str | None) -> str:
+    return url or "document"
 
 
 # --------------------------------------------------------------------------- sniffing and decoding
@@ -117,15 +142,15 @@ _MAGIC = (
 
 def _sniff(data: bytes, url: str | None) -> None:
     """Refuse what is plainly not XML: empty bodies, images, JSON."""
-    where = url or "document"
+    where = _where(url)
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n\x00")
     if not head:
-        raise NotAFeed(f"{where}: empty body, not a feed", source=url)
+        raise NotAFeed(f"{where}: empty body, not a feed: the server answered with nothing", source=url)
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise NotAFeed(f"{where}: {what}, not a feed", source=url)
+            raise NotAFeed(f"{where}: {what}, not a feed: check the feed URL", source=url)
     if head[:1] in (b"{", b"["):
-        raise NotAFeed(f"{where}: a JSON document, not a feed", source=url)
+        raise NotAFeed(f"{where}: a JSON document, not an RSS/Atom feed: check the feed URL", source=url)
 
 
 def _charset(content_type: str | None) -> str | None:
@@ -136,58 +161,96 @@ def _charset(content_type: str | None) -> str | None:
     return _codec(m.group(1)) if m else None
 
 
-def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name.strip()).name
-    except (LookupError, ValueError):
-        return None
-
-
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_NO_BOM = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
-           (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
 _XML_DECL_ENC = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:\-]*)[\"']")
 _WIDE = ("utf-16", "utf-32")
+# Codecs Python knows that are not character sets of a document (punycode is also quadratic).
+_NOT_CHARSETS = frozenset(("punycode", "idna", "unicode-escape", "raw-unicode-escape", "undefined", "mbcs",
+                           "oem", "utf-7"))
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip())
+    except (LookupError, ValueError):
+        return None
+    if not getattr(codec, "_is_text_encoding", True) or codec.name in _NOT_CHARSETS:
+        return None
+    return codec.name
 
 
 def _decode(data: bytes, http_charset: str | None, warnings: list[str]) -> str:
-    """Bytes to text: BOM, then UTF-16/32 by shape, then UTF-8 if valid, then the declared codecs."""
+    """Bytes to text: BOM, UTF-16/32 by shape, UTF-8 when the bytes are UTF-8, the declared charsets
+    (HTTP first), UTF-8 with a few stray cp1252 bytes, cp1252."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(enc, errors="replace")
-    for prefix, enc in _NO_BOM:
-        if data.startswith(prefix) or data.lstrip(b"\r\n\t ").startswith(prefix):
-            warnings.append(f"{enc.upper()} without byte order mark")
-            return data.decode(enc, errors="replace")
+    wide = _wide_encoding(data[:256])
+    if wide:
+        warnings.append(f"{wide.upper()} without byte order mark")
+        return data.decode(wide, errors="replace")
     m = _XML_DECL_ENC.match(data)
     declared = _codec(m.group(1).decode("ascii")) if m else None
-    if declared and declared.startswith(_WIDE):
-        declared = None  # says UTF-16 but the bytes are not: the declaration is stale
+    declared = None if declared and declared.startswith(_WIDE) else declared  # stale: the bytes are not wide
+    http_charset = None if http_charset and http_charset.startswith(_WIDE) else http_charset
+    claimed = http_charset or declared
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = None
     if text is not None:
-        claimed = http_charset or declared
         if claimed and claimed not in ("utf-8", "ascii") and not text.isascii():
             warnings.append(f"declared encoding {claimed} but bytes are UTF-8")
         return text
-    for enc in (http_charset, declared):
-        if enc and not enc.startswith(_WIDE):
-            try:
-                return data.decode(enc)
-            except (UnicodeDecodeError, LookupError):
-                warnings.append(f"declared encoding {enc} does not fit the bytes")
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        warnings.append("undecodable bytes replaced")
-        return data.decode(http_charset or declared or "cp1252", errors="replace")
+    for enc in dict.fromkeys(e for e in (http_charset, declared) if e and e != "utf-8"):
+        try:
+            return data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            warnings.append(f"declared encoding {enc} does not fit the bytes")
+    return _mixed_utf8(data, warnings)
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """UTF-16/32 without a BOM, told by where the zero bytes of ASCII markup fall."""
+    if len(head) < 4:
+        return None
+    for prefix, enc in ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be")):
+        if head.startswith(prefix):
+            return enc
+    half = len(head) // 2
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd >= half * 0.6 and even <= half * 0.1:
+        return "utf-16-le"
+    if even >= half * 0.6 and odd <= half * 0.1:
+        return "utf-16-be"
+    return None
+
+
+def _stray_as_cp1252(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 are read as cp1252."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    return err.object[err.start : err.end].decode("cp1252", errors="replace"), err.end
+
+
+codecs.register_error("monitor.feeds.cp1252", _stray_as_cp1252)  # once, at import
+
+
+def _mixed_utf8(data: bytes, warnings: list[str]) -> str:
+    """Mostly UTF-8 with a few bytes from another encoding: keep the UTF-8, read the strays as cp1252.
+    Otherwise the whole document is cp1252 ("demoronize": 0x92 is a right quote)."""
+    text = data.decode("utf-8", errors="monitor.feeds.cp1252")
+    stray = len(data) - len(data.decode("utf-8", errors="ignore").encode("utf-8"))
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    if non_ascii - stray > stray:  # more real UTF-8 characters than stray bytes
+        warnings.append(f"mixed encodings: {stray} bytes that are not UTF-8 read as cp1252")
+        return text
+    return data.decode("cp1252", errors="replace")
 
 
 # --------------------------------------------------------------------------- repairing the XML
@@ -316,14 +379,14 @@ def _xml_escape(char: str) -> str:
 
 def _lxml_parse(text: str, url: str | None, warnings: list[str]) -> etree._Element:
     if not text.strip():
-        raise NotAFeed(f"{url or 'document'}: no XML element found, not a feed", source=url)
+        raise NotAFeed(f"{_where(url)}: no XML element found, not a feed: check the feed URL", source=url)
     parser = etree.XMLParser(
         recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
         remove_comments=True, remove_pis=True, encoding="utf-8",
     )
     root = etree.fromstring(text.encode("utf-8", errors="replace"), parser, base_url=url)
     if root is None:
-        raise NotAFeed(f"{url or 'document'}: no XML element found, not a feed", source=url)
+        raise NotAFeed(f"{_where(url)}: no XML element found, not a feed: check the feed URL", source=url)
     errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
     if errors:
         warnings.append(f"not well-formed XML, recovered ({len(errors)} errors; first: line {errors[0].line}: "

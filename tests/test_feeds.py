@@ -302,7 +302,7 @@ def test_google_news_sitemap() -> None:
 
 
 def test_parse_sitemap_refuses_an_rss_feed() -> None:
-    with pytest.raises(NotAFeed, match="not a sitemap"):
+    with pytest.raises(NotAFeed, match="not a news sitemap"):
         parse_sitemap((FEEDS / "tuoitre_the-gioi_gmt7.rss").read_bytes())
 
 
@@ -371,8 +371,37 @@ def test_html_page_is_not_a_feed_and_offers_its_alternates() -> None:
         "https://vnexpress.net/rss/tin-moi-nhat.rss",
         "https://vnexpress.net/rss/the-gioi.rss?a=1&b=2",
     )
-    assert "HTML page" in str(info.value)
+    assert "HTML page" in str(info.value) and "use one as the feed URL" in str(info.value)
     assert isinstance(info.value, ParseError)
+
+
+def test_html_page_without_feed_links_says_what_to_do() -> None:
+    page = "<!DOCTYPE html><html><head><title>Dân trí</title></head><body><p>Tin &nbsp;mới</body></html>"
+    with pytest.raises(NotAFeed, match="advertises no RSS/Atom feed") as info:
+        parse_feed(page.encode(), url="https://dantri.com.vn/")
+    assert info.value.alternates == ()
+
+
+def test_misuse_is_a_type_error_not_a_parse_error() -> None:
+    with pytest.raises(TypeError):
+        parse_feed("<rss/>")  # type: ignore[arg-type]
+
+
+def test_mixed_encodings_keep_the_utf8_and_read_stray_bytes_as_cp1252() -> None:
+    data = "<rss><channel><title>Hà Nội – Libya’s</title></channel></rss>".encode().replace(b"\xe2\x80\x99", b"\x92")
+    feed = parse_feed(data)
+    assert feed.title == "Hà Nội – Libya’s"
+    assert "mixed encodings: 1 bytes that are not UTF-8 read as cp1252" in feed.warnings
+
+
+def test_utf16_without_bom_after_leading_whitespace() -> None:
+    data = "\n  <rss><channel><title>Hà Nội</title></channel></rss>".encode("utf-16-le")
+    assert parse_feed(data).title == "Hà Nội"
+
+
+def test_a_declared_codec_that_is_no_charset_is_ignored() -> None:
+    data = b'<?xml version="1.0" encoding="punycode"?><rss><channel><title>caf\xe9</title></channel></rss>'
+    assert parse_feed(data).title == "café"
 
 
 @pytest.mark.parametrize(
@@ -384,7 +413,7 @@ def test_html_page_is_not_a_feed_and_offers_its_alternates() -> None:
         (b"   \r\n\t ", "empty"),
         (b"\xef\xbb\xbf", "empty"),
         (b"just some text", "no XML element"),
-        (b"<note><to>Tove</to></note>", "root element <note>"),
+        (b"<note><to>Tove</to></note>", "root <note>, not an RSS/Atom feed"),
     ],
 )
 def test_not_a_feed(data: bytes, what: str) -> None:
