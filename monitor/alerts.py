@@ -567,27 +567,27 @@ def _bound_sockets(plugin: Any, url: str, timeout: float) -> None:
             setattr(plugin, attr, timeout)
 
 
-def _markdown_title(title: str) -> str:
-    return f"**{escape_markdown(clean(title))}**\n\n"
+def _title_block(title: str, body_format: str) -> str:
+    """The title as the escaped bold first line of a body, for services that merge the two."""
+    gap = "\n\n" if body_format == "markdown" else "<br>\n<br>\n" if body_format == "html" else "\n\n"
+    return str(_FORMATS[body_format].bold(title)) + gap  # str: Markup + str would escape the body
 
 
 def _title_cost(title: str, body_format: str) -> int:
     """Characters the title takes from a service's limit (apprise may merge it into the body)."""
-    if not title:
-        return 0
-    return len(_markdown_title(title)) if body_format == "markdown" else len(title) + 2
+    return len(_title_block(title, body_format)) if title else 0
 
 
 def _for_apprise(message: Message, limit: int | None, *, merges_title: bool) -> tuple[str, str]:
-    """(title, body) as handed to apprise. A service that merges the title into a Markdown body
-    (Telegram, IRC: title_maxlen 0) gets it as an escaped bold first line instead, since apprise
-    would merge it unescaped; others (Matrix, e-mail) show the plain title themselves. Anything
+    """(title, body) as handed to apprise. A service that merges the title into a Markdown or HTML
+    body (Telegram, IRC: title_maxlen 0) gets it as an escaped bold first line instead, since
+    apprise would merge it unescaped; others (Matrix, e-mail) show the plain title themselves. Anything
     still over the service's limit is cut (render with max_length to cut well)."""
     title, body = message.title, message.body
     if limit is not None:
         body = _cut(body, max(1, limit - _title_cost(title, message.body_format)), "…", message.body_format)
-    if merges_title and message.body_format == "markdown" and title:
-        title, body = "", _markdown_title(title) + body
+    if merges_title and title and message.body_format != "text":
+        title, body = "", _title_block(title, message.body_format) + body
     return title, body
 
 

@@ -241,6 +241,14 @@ def test_markdown_from_a_hostile_feed_renders_one_link_and_no_markup() -> None:
     assert title == ""  # the title travels, escaped, as the body's first line
 
 
+def test_a_merged_html_title_is_escaped_too() -> None:
+    title, body = alerts._for_apprise(hostile("html"), None, merges_title=True)  # Telegram ?format=html
+    assert title == ""
+    assert body.startswith("<b>[Chủ đề [x](http[:]//evil.example)] Haftar [click](http[:]//evil.example) "
+                           "&lt;script&gt;alert(1)&lt;/script&gt;")
+    assert [a["href"] for t, a in tags_of(body) if t == "a"] == [LINK]
+
+
 def test_html_from_a_hostile_feed_is_escaped() -> None:
     msg = hostile("html")
     tags = tags_of(msg.body)
