@@ -29,10 +29,11 @@ from functools import cache
 from importlib import resources
 from typing import Any, TextIO
 from urllib.parse import urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
+from monitor import dates
+from monitor.dates import ICT
 from monitor.errors import ConfigError, ParseError
 from monitor.models import Entry, Page, ParsedFeed
 
@@ -48,12 +49,13 @@ __all__ = [
     "site_rule",
 ]
 
-ICT = ZoneInfo("Asia/Ho_Chi_Minh")
-
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 """Bytes of a page that are parsed; the rest is ignored (a real article page is under 1 MiB)."""
 MAX_PARAGRAPHS = 3000
 """Paragraph candidates examined per page: caps the work on huge or hostile pages."""
+MAX_DEPTH = 5000
+"""Deepest element nesting parsed: lexbor's tree building is quadratic in depth (a page of 40,000
+nested <div> takes seconds); real pages nest a few dozen deep."""
 MIN_BODY_CHARS = 250
 """Below this much body text a page is not an article (a brief is about 300 characters)."""
 MIN_LISTING_ITEMS = 5
@@ -285,6 +287,42 @@ def decode_html(data: bytes, content_type: str | None) -> str:
     return unicodedata.normalize("NFC", text) if name == "cp1258" else text
 
 
+# --------------------------------------------------------------------------- parsing
+
+_TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]{0,15})")
+_FLAT = {b"p", b"li", b"br", b"img", b"meta", b"link", b"input", b"hr", b"td", b"tr", b"th", b"option",
+         b"dt", b"dd", b"source", b"wbr", b"col", b"area", b"base", b"embed", b"param", b"track"}
+
+
+def _nesting(data: bytes) -> int:
+    """Nesting depth of the markup, counted far enough to know whether it passes MAX_DEPTH."""
+    if data.count(b"<") <= MAX_DEPTH:
+        return 0
+    depth = peak = 0
+    for match in _TAG.finditer(data):
+        if match.group(2).lower() in _FLAT:
+            continue
+        if match.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            peak = max(peak, depth)
+            if peak > MAX_DEPTH:
+                break
+    return peak
+
+
+def _parse(html: bytes, content_type: str | None, source: str | None) -> LexborHTMLParser:
+    """Cap the bytes, refuse pathological nesting, decode and parse."""
+    if not isinstance(html, bytes | bytearray | memoryview):
+        raise TypeError(f"pages: want the page's bytes, not {type(html).__name__}")
+    data = bytes(html[:MAX_PAGE_BYTES])
+    if _nesting(data) > MAX_DEPTH:
+        raise ParseError(f"{source or 'page'}: elements nest more than {MAX_DEPTH} deep; not parsed",
+                         source=source)
+    return LexborHTMLParser(decode_html(data, content_type))
+
+
 # --------------------------------------------------------------------------- text helpers
 
 
@@ -435,15 +473,22 @@ _DATE_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(
 _DATE_YMD = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _TIME = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[:hH]\s*(\d{2})(?::(\d{2}))?(?!\d)")
 _ZONE = re.compile(r"\b(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
-_ISO_OFFSET = re.compile(r"\s*([+-])\s*(\d{2}):?(\d{2})\s*$")
 
 _META_PUBLISHED = ("article:published_time", "datepublished", "pubdate", "og:published_time",
                    "publishdate", "dc.date.issued", "date")
 _META_UPDATED = ("article:modified_time", "datemodified", "lastmod", "og:updated_time", "last-modified")
 
 
-def parse_byline(text: str, *, default_tz: Any = ICT) -> datetime | None:
-    """A Vietnamese byline: "Thứ hai, 18/2/2019, 17:34 (GMT+7)", "Chủ Nhật, 06/04/2025 - 05:30".
+def parse_date(text: str) -> datetime | None:
+    """dates.parse_date, which promises never to raise; a ValueError from it is still a non-date."""
+    try:
+        return dates.parse_date(text)
+    except (ValueError, OverflowError):  # e.g. "(GMT+99)" raised "offset out of range" (dates.py, Nov 2026)
+        return None
+
+
+def _parse_byline(text: str, *, default_tz: Any = ICT) -> datetime | None:
+    """A Vietnamese byline, including forms dates.parse_date does not read ("06-04-2025, 05:30").
 
     Day/month/year and hour:minute in either order; "GMT+7" sets the offset, else Vietnam time.
     """
@@ -463,24 +508,12 @@ def parse_byline(text: str, *, default_tz: Any = ICT) -> datetime | None:
         hours, minutes = int(zone.group(2)), int(zone.group(3) or 0)
         if hours <= 14 and minutes < 60:
             tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+    if not 1970 <= year <= 2100:
+        return None
     try:
         return datetime(year, month, day, hour, minute, second, tzinfo=tz)
     except ValueError:
         return None
-
-
-def parse_iso(text: str, *, default_tz: Any = ICT) -> datetime | None:
-    """ISO 8601 as pages write it, including "2026-10-07 07:49 + 07:00" (spaces in the offset)."""
-    text = _clean(text)
-    if not text or len(text) > 60:
-        return None
-    text = _ISO_OFFSET.sub(lambda m: f"{m.group(1)}{m.group(2)}:{m.group(3)}", text)
-    text = text.replace("Z", "+00:00").replace(" ", "T", 1)
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return parse_byline(text, default_tz=default_tz) if _DATE_DMY.search(text) else None
-    return value if value.tzinfo else value.replace(tzinfo=default_tz)
 
 
 def _epoch(text: str) -> datetime | None:
@@ -504,15 +537,15 @@ def _date_from(source: str, tree: LexborHTMLParser, meta: _Meta, keys: tuple[str
     fix = (lambda v: v) if rule is None or rule.trust_offset else _as_vietnam_time
     if source == "meta":
         for key in keys:
-            if value := parse_iso(meta.tags.get(key, "")):
+            if value := parse_date(meta.tags.get(key, "")):
                 return fix(value)
         return None
     if source == "jsonld":
-        value = parse_iso(_jsonld_value(meta, ld_key))
+        value = parse_date(_jsonld_value(meta, ld_key))
         return fix(value) if value else None
     if source == "time":
         node = tree.css_first("time[datetime]")
-        value = parse_iso(_attr(node, "datetime")) if node is not None else None
+        value = parse_date(_attr(node, "datetime")) if node is not None else None
         return fix(value) if value else None
     kind, _, spec = source.partition(":")
     root = tree.root
@@ -522,9 +555,9 @@ def _date_from(source: str, tree: LexborHTMLParser, meta: _Meta, keys: tuple[str
     if kind == "epoch":
         return _epoch(raw)
     if kind == "byline":
-        return parse_byline(raw)
+        return parse_date(raw) or _parse_byline(raw)
     if kind == "iso":
-        value = parse_iso(raw)
+        value = parse_date(raw)
         return fix(value) if value else None
     return None
 
@@ -719,9 +752,7 @@ def extract(
     `rule_override` is a site-rule table as in sites.toml (a feed's `[feed.page_rule]`): its keys
     replace those of the host's built-in rule, or make a rule for a host that has none.
     """
-    if not isinstance(html, bytes | bytearray | memoryview):
-        raise TypeError(f"extract() wants bytes, not {type(html).__name__}")
-    tree = LexborHTMLParser(decode_html(bytes(html[:MAX_PAGE_BYTES]), content_type))
+    tree = _parse(html, content_type, url)
     meta = _read_meta(tree)
     canonical = _absolute(meta.canonical, url)
     host = _host(url) or _host(canonical)
@@ -733,7 +764,8 @@ def extract(
     author = _author(tree, rule, meta, host)
     published, updated = _dates(tree, rule, meta)
     paragraphs, used, warnings = _body(tree, rule, meta, signals)
-    paragraphs = [p for p in paragraphs if p not in (lead, title) and p != author]
+    if used == "generic":  # the lead came from <meta>: the page's first paragraph may repeat it
+        paragraphs = [p for p in paragraphs if p not in (title, author) and not (lead and p.endswith(lead))]
     _check_article(paragraphs, signals, title, url or canonical or "")
     return Page(
         url=url or canonical, title=title, lead=lead, paragraphs=tuple(paragraphs),
@@ -776,7 +808,7 @@ def _listing_entry(item: LexborNode, listing: ListingRule, url: str) -> Entry | 
     published = None
     if listing.time:
         raw = _select_value(item, listing.time)
-        published = _epoch(raw) if raw.isdigit() else parse_iso(raw) or parse_byline(raw)
+        published = _epoch(raw) if raw.isdigit() else parse_date(raw) or _parse_byline(raw)
     return Entry(id=None, link=link, title=title, published=published)
 
 
@@ -797,9 +829,7 @@ def parse_listing(html: bytes, *, url: str, selectors: Mapping[str, str] | None 
     `selectors` (item, link, title, time) come from the feed's config and override the built-in
     listing rule of the host. A selector that matches nothing gives a warning, not an error.
     """
-    if not isinstance(html, bytes | bytearray | memoryview):
-        raise TypeError(f"parse_listing() wants bytes, not {type(html).__name__}")
-    tree = LexborHTMLParser(decode_html(bytes(html[:MAX_PAGE_BYTES]), None))
+    tree = _parse(html, None, url)
     listing = _listing_rule(url, selectors)
     warnings: list[str] = []
     if listing is None:
