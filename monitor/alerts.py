@@ -443,12 +443,22 @@ def _split_url(url: str) -> tuple[str, str, str, str]:
     return scheme, rest, query, fragment
 
 
+_TOKEN_PATH_SCHEMES = frozenset({"discord", "slack", "msteams", "gchat", "workflows", "mattermost", "rocket"})
+"""Schemes whose path segments are webhook tokens (discord://ID/TOKEN, slack://A/B/C, ...)."""
+
+
+def _path_tokens(scheme: str, rest: str) -> list[str]:
+    if scheme.lower() not in _TOKEN_PATH_SCHEMES:
+        return []
+    return [seg for seg in rest.split("/")[1:] if len(seg) >= 8]
+
+
 def _secrets(url: str) -> list[str]:
     """The secret strings inside an apprise URL (raw and percent-decoded), longest first."""
-    _, rest, query, _ = _split_url(url)
-    found = []
+    scheme, rest, query, _ = _split_url(url)
+    found = _path_tokens(scheme, rest)
     if m := _USERINFO.match(rest):
-        found.append(m.group("password") or "")
+        found.append(m.group("password") or (m.group("user") if len(m.group("user")) >= 20 else ""))
     elif m := _HOST_TOKEN.match(rest):
         found.append(m.group("token"))
     for part in query.split("&"):
@@ -460,9 +470,11 @@ def _secrets(url: str) -> list[str]:
 
 
 def redact_url(url: str) -> str:
-    """The URL with passwords, tokens (in userinfo or as a host's `id:token`) and query
-    parameters named like pass/password/token/key/secret masked as ***."""
+    """The URL with passwords, tokens (in userinfo, as a host's `id:token`, as the path of a
+    webhook scheme) and query parameters named like pass/password/token/key/secret masked."""
     scheme, rest, query, fragment = _split_url(url)
+    for token in _path_tokens(scheme, rest):
+        rest = rest.replace(f"/{token}", "/***", 1)
     if m := _USERINFO.match(rest):
         user = m.group("user")
         if m.group("password") is not None:

@@ -386,6 +386,8 @@ def test_limit_for() -> None:
      "matrixs://***@matrix.example.org/#desk"),
     ("mailto://127.0.0.1:2525?from=a@x.test&to=b@x.test", "mailto://127.0.0.1:2525?from=a@x.test&to=b@x.test"),
     ("irc://bot@irc.libera.chat:6697/#desk", "irc://bot@irc.libera.chat:6697/#desk"),
+    ("discord://1234567890/AbCdEfGhIjKlMnOpQrStUvWxYz-0123456789", "discord://1234567890/***"),
+    ("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#news", "slack://T1JJ3T3L2/***/***/#news"),
     ("console://", "console://"),
     ("not a url", "not a url"),
 ])
