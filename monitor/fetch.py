@@ -24,8 +24,9 @@ its answer is parsed. The defences, in the order a response meets them:
   sets a cookie works; nothing accumulates over months).
 - Retries only for transient failures (connection errors, timeouts, 408/500/502/504/52x), with
   exponential backoff and jitter, never past the deadline. 429/503 raise RateLimited with
-  Retry-After parsed (seconds or HTTP-date); a Retry-After that fits in the deadline is waited
-  out once per retry. 401/403/404/410 and other 4xx raise HTTPStatusError at once.
+  Retry-After parsed (seconds or HTTP-date); a Retry-After that fits in what is left of the
+  deadline is waited out (it counts as a retry), a longer one is raised at once for the scheduler
+  to postpone the feed. 401/403/404/410 and other 4xx raise HTTPStatusError at once.
 - TLS verified. Validators sent back (ETag, Last-Modified) are dropped if they are not clean ASCII.
 - One translator, `_map_errors`, turns httpx exceptions into messages that name the stage, the
   problem and the URL ("fetch: connection refused by 127.0.0.1:8080 (http://...)").
@@ -101,7 +102,7 @@ class FetchLimits:
     max_bytes: int = 15 * 1024 * 1024  # cap on the DECOMPRESSED body (Miniflux uses 15 MiB)
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
-    deadline: float = 60.0  # total wall time for one fetch, retries included
+    deadline: float = 60.0  # total wall time for one fetch, retries included (time queued for a slot is not)
     max_redirects: int = 5
     retries: int = 2  # transient failures only, with backoff
     backoff: float = 0.5  # seconds, doubled per retry, with jitter
@@ -156,8 +157,6 @@ def _clean_header(value: str | None) -> str | None:
 
 # --------------------------------------------------------------------------- errors
 
-_DNS_FAILED = "DNS lookup failed"
-
 
 class _Retryable(Exception):
     """Internal: a FetchError that may go away if tried again (never escapes this module)."""
@@ -193,19 +192,21 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
 
 
-def _connect_error(exc: httpx.ConnectError, url: str) -> FetchError:
+def _connect_error(exc: httpx.ConnectError, url: str) -> tuple[FetchError, bool]:
+    """The error for a failed connection, and whether trying again soon may help."""
     u = httpx.URL(url)
     for cause in _causes(exc):
-        if isinstance(cause, socket.gaierror):
-            return FetchError(f"{_DNS_FAILED} for host {u.host} ({url})", url=url)
+        if isinstance(cause, socket.gaierror):  # the name does not resolve: fail fast
+            return FetchError(f"DNS lookup failed for host {u.host} ({url})", url=url), False
         if isinstance(cause, ConnectionRefusedError):
-            return FetchError(f"connection refused by {_netloc(u)} ({url})", url=url)
+            return FetchError(f"connection refused by {_netloc(u)} ({url})", url=url), True
         if isinstance(cause, ssl.SSLCertVerificationError):
             why = _clip(cause.verify_message or str(cause))
-            return FetchError(f"TLS certificate of {u.host} not trusted: {why} ({url})", url=url)
+            return FetchError(f"TLS certificate of {u.host} not trusted: {why} ({url})", url=url), False
         if isinstance(cause, ssl.SSLError):
-            return FetchError(f"TLS handshake with {_netloc(u)} failed: {_clip(str(cause))} ({url})", url=url)
-    return FetchError(f"could not connect to {_netloc(u)}: {_clip(str(exc))} ({url})", url=url)
+            why = _clip(str(cause))
+            return FetchError(f"TLS handshake with {_netloc(u)} failed: {why} ({url})", url=url), False
+    return FetchError(f"could not connect to {_netloc(u)}: {_clip(str(exc))} ({url})", url=url), True
 
 
 def _timeout_error(exc: httpx.TimeoutException, url: str, limits: FetchLimits) -> FetchTimeout:
@@ -229,10 +230,8 @@ def _map_errors(url: str, limits: FetchLimits) -> Iterator[None]:
     except httpx.TimeoutException as exc:
         raise _Retryable(_timeout_error(exc, url, limits)) from exc
     except httpx.ConnectError as exc:
-        error = _connect_error(exc, url)
-        if _DNS_FAILED in str(error) or "TLS" in str(error):
-            raise error from exc  # fail fast: asking again within a minute will not help
-        raise _Retryable(error) from exc
+        error, transient = _connect_error(exc, url)
+        raise (_Retryable(error) if transient else error) from exc
     except (httpx.ReadError, httpx.WriteError, httpx.CloseError) as exc:
         where = _netloc(httpx.URL(url))
         raise _Retryable(
@@ -278,14 +277,6 @@ def _status_error(status: int, url: str, origin: str, retry_after: float | None 
 
 class _DecodeError(Exception):
     pass
-
-
-class _Identity:
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        yield data
-
-    def flush(self) -> Iterator[bytes]:
-        yield from ()
 
 
 class _Zlib:
@@ -348,7 +339,7 @@ class _Brotli:
         yield from ()
 
 
-_Decoder = _Identity | _Zlib | _Brotli
+_Decoder = _Zlib | _Brotli
 
 
 def _decoders(content_encoding: str | None) -> list[_Decoder]:
@@ -409,20 +400,21 @@ class _Deadline:
 
 
 class _Host:
-    """What is known about one host: its concurrency slots and when the next request may start."""
+    """What is known about one host: its concurrency slots and when the last polite request started."""
 
     def __init__(self, per_host: int) -> None:
         self.slots = asyncio.Semaphore(per_host)
-        self.next_start = 0.0
+        self.last_start = float("-inf")
         self.users = 0
 
     async def wait_turn(self, delay: float) -> None:
-        if delay <= 0:
-            return
+        """Wait until `delay` seconds after the previous start; the turn is taken before sleeping,
+        so concurrent callers line up one `delay` apart."""
         now = asyncio.get_running_loop().time()
-        start = max(now, self.next_start)
-        self.next_start = start + delay  # reserved before sleeping: concurrent callers queue up
-        await asyncio.sleep(start - now)
+        start = max(now, self.last_start + delay)
+        self.last_start = start
+        if start > now:
+            await asyncio.sleep(start - now)
 
 
 @dataclass(frozen=True)
@@ -440,13 +432,17 @@ def _host_key(url: httpx.URL) -> str:
 
 
 def _is_local(host: str) -> bool:
+    """Whether a URL's host names this machine or a private network (literals only, no DNS)."""
     host = host.lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
-        ip = ipaddress.ip_address(host.strip("[]"))
+        ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        return False
+        try:  # the forms the resolver also reads as IPv4: 2130706433, 0x7f.1, 127.1
+            ip = ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return False
     return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified
 
 
@@ -708,6 +704,10 @@ class Fetcher:
         declared = response.headers.get("content-length", "").strip()
         if re.fullmatch(r"[0-9]+", declared) and (len(declared) > 15 or int(declared) > max_bytes):
             raise too_large
+        if response.is_stream_consumed:  # built in memory (httpx.MockTransport): already decoded
+            if len(response.content) > max_bytes:
+                raise too_large
+            return response.content
         encoding = response.headers.get("content-encoding")
         body, raw = bytearray(), 0
         try:
@@ -725,8 +725,10 @@ class Fetcher:
                     raise too_large
                 body += piece
         except _DecodeError as exc:
-            message = f"response body from {url} could not be decoded (Content-Encoding {_clip(str(encoding))}): {exc}"
-            raise FetchError(message, url=url) from exc
+            what = f"Content-Encoding {_clip(str(encoding))}"
+            raise FetchError(
+                f"response body from {url} could not be decoded ({what}): {exc}", url=url
+            ) from exc
         return bytes(body)
 
     # ----------------------------------------------------------------------- slots and politeness
@@ -752,8 +754,8 @@ class Fetcher:
         host = self._hosts.get(key)
         if host is None:
             if len(self._hosts) >= HOST_TABLE_PRUNE_AT:  # forget idle hosts: months of new hosts
-                now = asyncio.get_running_loop().time()
-                for idle in [k for k, h in self._hosts.items() if h.users == 0 and h.next_start <= now]:
+                since = asyncio.get_running_loop().time() - max(self._min_host_delay, MAX_CRAWL_DELAY)
+                for idle in [k for k, h in self._hosts.items() if h.users == 0 and h.last_start < since]:
                     del self._hosts[idle]
             host = self._hosts[key] = _Host(self._per_host)
         return host

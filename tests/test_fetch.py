@@ -710,3 +710,37 @@ def test_password_in_the_url_never_reaches_a_message(http_server: LocalServer) -
     port = closed_port()
     error = fails(f"http://desk:s3cr%40t@127.0.0.1:{port}/feed")
     assert "s3cr" not in str(error) and "connection refused" in str(error)
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["http://127.0.0.1/admin", "http://2130706433/", "http://0x7f.1/", "http://[::1]/", "http://localhost:8080/",
+     "http://10.0.0.1/", "http://[::ffff:127.0.0.1]/"],
+)  # fmt: skip
+def test_every_spelling_of_a_local_address_is_refused_as_a_redirect_target(location: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(301, headers={"Location": location})
+
+    error = fails("https://news.example.com/rss", transport=httpx.MockTransport(handler))
+    assert "redirect from a public address to a local one" in str(error)
+
+
+def test_public_redirects_are_followed_through_an_injected_transport() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "old.example.com":
+            return httpx.Response(301, headers={"Location": "https://new.example.com/rss"})
+        return httpx.Response(200, content=FEED, headers={"Content-Type": "application/rss+xml"})
+
+    result = fetch("http://old.example.com/rss", transport=httpx.MockTransport(handler))
+    assert (result.final_url, result.content) == ("https://new.example.com/rss", FEED)
+
+
+def test_robots_crawl_delay_spaces_requests(http_server: LocalServer) -> None:
+    log: list[tuple[str, float, float]] = []
+    http_server.routes["/robots.txt"] = timed(
+        Response("User-agent: *\nCrawl-delay: 1\n", content_type="text/plain"), log
+    )
+    http_server.routes["/a.html"] = timed("<p>a</p>", log)
+    run(lambda f: f.get_page(http_server.url("/a.html")))
+    (_, robots_start, _), (_, page_start, _) = sorted(log, key=lambda entry: entry[1])
+    assert page_start - robots_start > 0.9
