@@ -257,7 +257,9 @@ def _mixed_utf8(data: bytes, warnings: list[str]) -> str:
 
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CDATA_SPLIT = re.compile(r"(<!\[CDATA\[.*?(?:\]\]>|$))", re.S)
-_AMP = re.compile(r"&(?:#([0-9]{1,8});|#[xX]([0-9a-fA-F]{1,8});|([A-Za-z][A-Za-z0-9]{0,31});)?")
+_AMP = re.compile(  # every & except the five XML entities, which need no repair
+    r"&(?!(?:amp|lt|gt|quot|apos);)(?:#([0-9]{1,8});|#[xX]([0-9a-fA-F]{1,8});|([A-Za-z][A-Za-z0-9]{0,31});)?")
+_BARE_AMP = re.compile(r"&(?![A-Za-z#])")
 _NEEDS_FIX = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);)")  # anything else: HTML entity, bare &, char ref
 _XML_ENTITIES = frozenset(("amp", "lt", "gt", "quot", "apos"))
 _ROOT_NAMES = ("item", "entry")
@@ -279,29 +281,32 @@ def _repair(text: str, url: str | None, warnings: list[str]) -> str:
     return text
 
 
+_PROLOG_ITEM = re.compile(r"<(\?|!--|!doctype|[^\W\d])", re.I)
+
+
 def _strip_prolog(text: str, warnings: list[str]) -> str:
     """Drop everything before the root element: declaration, comments, PIs, DOCTYPE, junk."""
     i, n, junk = 0, len(text), False
     while i < n:
-        j = text.find("<", i)
-        if j < 0:
+        m = _PROLOG_ITEM.search(text, i)
+        if m is None:
             return ""
-        if text[i:j].strip():
+        j = m.start()
+        if not junk and text[i:j].strip():
             junk = True
-        if text.startswith("<?", j):
+        kind = m.group(1)
+        if kind == "?":
             k = text.find("?>", j)
             i = n if k < 0 else k + 2
-        elif text.startswith("<!--", j):
+        elif kind == "!--":
             k = text.find("-->", j)
             i = n if k < 0 else k + 3
-        elif text[j : j + 9].upper() == "<!DOCTYPE":
+        elif kind.startswith("!"):
             i = _doctype_end(text, j)
             warnings.append("DOCTYPE removed (entities in it are never expanded)")
-        elif j + 1 < n and (text[j + 1].isalpha() or text[j + 1] == "_"):
+        else:
             i = j
             break
-        else:
-            junk, i = True, j + 1
     if junk:
         warnings.append("junk before root element skipped")
     return text[i:] if i < n else ""
@@ -329,9 +334,10 @@ def _doctype_end(text: str, start: int) -> int:
 
 def _fix_entities(text: str, warnings: list[str]) -> str:
     """HTML named entities to characters, bare or unknown `&` to `&amp;`; CDATA left alone."""
-    bare: list[str] = []
+    bare, unknown = 0, set()
 
     def fix(m: re.Match[str]) -> str:
+        nonlocal bare
         dec, hexa, name = m.group(1), m.group(2), m.group(3)
         if name is not None:
             if name in _XML_ENTITIES:
@@ -339,22 +345,23 @@ def _fix_entities(text: str, warnings: list[str]) -> str:
             char = _named_entity(name)
             if char is not None:
                 return _xml_escape(char)
-            bare.append(m.group(0))
+            unknown.add(m.group(0))
             return "&amp;" + m.group(0)[1:]
         if dec is not None or hexa is not None:
             return _xml_escape(_char_ref(int(dec) if dec is not None else int(hexa, 16)))
-        bare.append("&")
+        bare += 1
         return "&amp;"
 
     parts = _CDATA_SPLIT.split(text) if "<![CDATA[" in text else [text]
     for k in range(0, len(parts), 2):
         if "&" in parts[k]:
-            parts[k] = _AMP.sub(fix, parts[k])
-    unknown = sorted({b for b in bare if b != "&"})
-    if "&" in bare:
-        warnings.append(f"bare & repaired ({bare.count('&')}x)")
+            part, count = _BARE_AMP.subn("&amp;", parts[k])  # the common repair, without a callback
+            bare += count
+            parts[k] = _AMP.sub(fix, part)
+    if bare:
+        warnings.append(f"bare & repaired ({bare}x)")
     if unknown:
-        warnings.append(f"undefined entities kept as text: {' '.join(unknown[:5])}")
+        warnings.append(f"undefined entities kept as text: {' '.join(sorted(unknown)[:5])}")
     return "".join(parts)
 
 
@@ -389,8 +396,8 @@ def _lxml_parse(text: str, url: str | None, warnings: list[str]) -> etree._Eleme
         raise NotAFeed(f"{_where(url)}: no XML element found, not a feed: check the feed URL", source=url)
     errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
     if errors:
-        warnings.append(f"not well-formed XML, recovered ({len(errors)} errors; first: line {errors[0].line}: "
-                        f"{errors[0].message.strip()})")
+        first = _plain(errors[0].message, is_html=False)[:120]
+        warnings.append(f"not well-formed XML, recovered ({len(errors)} errors; first: line {errors[0].line}: {first})")
     return root
 
 

@@ -214,6 +214,13 @@ def test_bare_ampersands_repaired_without_losing_items() -> None:
     assert "bare & repaired (8x)" in feed.warnings
 
 
+def test_junk_full_of_angle_brackets_and_comments_before_root() -> None:
+    data = b"<<< >> <3 " * 50_000 + b"<!-- <rss> -->" * 1000 + b"<rss><channel><title>Tin</title></channel></rss>"
+    feed = parse_feed(data)
+    assert feed.title == "Tin"
+    assert "junk before root element skipped" in feed.warnings
+
+
 def test_junk_before_root() -> None:
     feed = fixture("junk_before_root.rss")
     assert [e.title for e in feed.entries] == ["Bão số 3 đổ bộ vào Quảng Ninh", "Hà Nội mưa lớn"]
