@@ -61,16 +61,21 @@ MIN_BODY_CHARS = 250
 MIN_LISTING_ITEMS = 5
 """A page of a host with a rule whose listing selectors match this many items is a listing."""
 
-# Removed from the body container before paragraphs are read, on every site.
-JUNK = (
+# Removed from the body container before paragraphs are read, on every site. JUNK_TAGS always go;
+# an element matched by a JUNK_CLASSES pattern goes unless it holds article-sized, unlinked text
+# (VnExpress' body itself is `article.fck_detail.block_ads_connect`).
+JUNK_TAGS = (
     "script, style, noscript, template, iframe, svg, canvas, object, embed, video, audio, "
-    "button, input, select, textarea, nav, aside, figcaption, figure, picture, "
-    "p.Image, .desc_image, table.tplCaption, [class*=caption i], [class*=related i], "
-    "[class*=relate i], [class*=lienquan i], [class*=share i], [class*=social i], "
-    "[class*=banner i], [class*=advert i], [class*=quangcao i], ins, .ads, .ad, [id*=ads i], "
+    "button, input, select, textarea, nav, aside, figcaption, figure, picture, ins, "
+    "p.Image, .desc_image, table.tplCaption"
+)
+JUNK_CLASSES = (
+    "[class*=caption i], [class*=related i], [class*=relate i], [class*=lienquan i], [class*=share i], "
+    "[class*=social i], [class*=banner i], [class*=advert i], [class*=quangcao i], .ads, .ad, [id*=ads i], "
     "[class*=ads-], [class*=ads_], [class*=comment i], [class*=tags i], [class*=keyword i], "
     "[class*=newsletter i], [class*=subscribe i], [class*=breadcrumb i], [class*=embed i]"
 )
+JUNK = (JUNK_TAGS, JUNK_CLASSES)
 PARAGRAPHS = "p, h2, h3, h4, li, blockquote, pre"
 
 _BOILERPLATE = re.compile(
@@ -579,12 +584,21 @@ def _dates(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta) -> tuple[
 
 
 def _remove(container: LexborNode, selectors: Iterable[str]) -> None:
-    """Decompose what the selectors match inside `container` (never the container itself)."""
+    """Decompose what the selectors match inside `container` (never the container itself).
+
+    What JUNK_CLASSES matches is kept when it holds article-sized text with few links.
+    """
     keep = container.mem_id
     for sel in selectors:
+        guarded = sel is JUNK_CLASSES
         for node in reversed(container.css(sel)):  # innermost first: no freed node is touched
-            if node.mem_id != keep:
+            if node.mem_id != keep and not (guarded and _is_body_sized(node)):
                 node.decompose()
+
+
+def _is_body_sized(node: LexborNode) -> bool:
+    text = len(_text(node))
+    return text > 1500 and sum(len(_text(a)) for a in node.css("a")) < 0.3 * text
 
 
 def _is_boilerplate(node: LexborNode, text: str) -> bool:
@@ -618,7 +632,7 @@ def _rule_body(tree: LexborHTMLParser, rule: SiteRule) -> list[str]:
         container = tree.css_first(sel)
         if container is None:
             continue
-        _remove(container, (JUNK, *rule.remove))
+        _remove(container, (*JUNK, *rule.remove))
         paragraphs = _collect(container, rule.paragraphs)
         if paragraphs:
             return paragraphs
@@ -653,7 +667,7 @@ def _generic_body(tree: LexborHTMLParser, meta: _Meta, rule: SiteRule | None) ->
     body = tree.body
     if body is None:
         return []
-    _remove(body, (JUNK, "header, footer", *(rule.remove if rule else ())))
+    _remove(body, (*JUNK, "header, footer", *(rule.remove if rule else ())))
     best: list[str] = []
     for node in body.css("[itemprop=articleBody], article")[:200]:
         paragraphs = _collect(node, PARAGRAPHS)
