@@ -12,7 +12,8 @@ date it can read or the date is implausible. Forms read:
 - W3CDTF / ISO 8601 (`2003-12-31T10:14:55Z`, offsets, fractions, no seconds, date only, year
   and month only, the basic form `20031231T101455Z`), and VnExpress' meta form
   `2026-10-07 07:49 + 07:00` (spaces inside the offset);
-- Vietnamese bylines, day first: `Thứ hai, 18/2/2019, 21:05 (GMT+7)`, `06/04/2025 - 05:30`.
+- Vietnamese bylines, day first: `Thứ hai, 18/2/2019, 21:05 (GMT+7)`, `06/04/2025 - 05:30`,
+  `06-04-2025, 05:30`, `6.4.2025`.
 
 Traps handled: `email.utils` drops `GMT+7` and reads unknown zones as UTC (an unknown
 alphabetic zone here means `default_tz`, the out-of-band knowledge RFC 2822 allows: these are
@@ -62,8 +63,8 @@ _ISO = re.compile(
     r"\s*(?P<zone>Z|UTC|GMT|[+-]\s*\d{2}(?:\s*:?\s*\d{2})?)?\s*$",
     re.IGNORECASE,
 )
-_DMY = re.compile(  # Vietnamese bylines: day first, time before or after, optional (GMT+7)
-    r"(?:^|[^\d/])(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{4})(?:[^\d/]|$)"
+_DMY = re.compile(  # Vietnamese bylines: day first (/, - or .), time before or after, optional (GMT+7)
+    r"(?:^|[^\d/.\-])(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<mo>\d{1,2})(?P=sep)(?P<y>\d{4})(?:[^\d/.\-]|$)"
 )
 _DMY_TIME = re.compile(r"(?:^|\D)(?P<h>\d{1,2})(?::|h)(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\D|$)")
 _DMY_ZONE = re.compile(r"(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<hh>\d{1,2})(?::?(?P<mm>\d{2}))?", re.I)

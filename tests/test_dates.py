@@ -60,6 +60,8 @@ READ = [
     ("Thứ hai, 18/2/2019, 21:05 (GMT+7)", datetime(2019, 2, 18, 21, 5, tzinfo=VN)),
     ("Chủ Nhật, 06/04/2025 - 05:30", datetime(2025, 4, 6, 5, 30, tzinfo=ICT)),
     ("05:30 06/04/2025", datetime(2025, 4, 6, 5, 30, tzinfo=ICT)),
+    ("06-04-2025, 05:30", datetime(2025, 4, 6, 5, 30, tzinfo=ICT)),
+    ("Thứ Bảy, 6.4.2025 08:15 GMT+7", datetime(2025, 4, 6, 8, 15, tzinfo=VN)),
 ]
 
 
@@ -77,7 +79,7 @@ def test_reads(text: str, expected: datetime) -> None:
         "", "   ", "garbage", "không có ngày", "Thu, 31 Feb 2004 19:48:21 GMT", "2004-13-01",
         "2004-01-01T25:00:00Z", "2004-01-01T10:00:00+25:00", "Thu, 01 Jan 1960 19:48:21 GMT",
         "1969-12-31T23:59:59Z", "0001-01-01", "9999-12-31T23:59:59-05:00", "Sat, 27 Foo 2024 14:15:00 +0700",
-        "2024-01-01" + " " * 300 + "x", "32/13/2024",
+        "2024-01-01" + " " * 300 + "x", "32/13/2024", "06/04-2025",
     ],
 )
 def test_unreadable_or_implausible_is_none(text: str) -> None:
