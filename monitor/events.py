@@ -102,11 +102,13 @@ _DATE_RE = re.compile(
     | (?i:{_PREFIX})\s+(?:{_WEEKDAY_NC}\s*,?\s*)?\(?(?P<pd>\d{{1,2}})(?P<ps>[/.-])(?P<pm>\d{{1,2}})
         (?:(?P=ps)(?P<py>\d{{4}}))?(?![\d.,]\d)
     | (?:(?i:{_PREFIX})\s+)?{_WEEKDAY}(?:\s*,?\s*(?:\(|(?i:ngày)\s+)(?P<wdd>\d{{1,2}})[/-](?P<wdm>\d{{1,2}})(?![\d.,]\d))?
-    | (?i:(?:ngày\s+)?hôm\s+(?P<rel1>qua|nay|kia)|{_PART}\s+(?P<rel2>qua|nay)|ngày\s+(?P<rel3>mai))
+    | (?i:(?:ngày\s+)?hôm\s+(?P<rel1>qua|nay|kia)|(?:{_PART}|sớm)\s+(?P<rel2>qua|nay)|ngày\s+(?P<rel3>mai))
     | (?i:(?P<same>cùng\s+ngày|cùng\s+hôm|trong\s+ngày)(?!\s+(?:\d|hôm|thứ|chủ|qua|mai)))
     | (?i:(?P<off>{_NUMWORD})\s+ngày\s+(?P<dir>sau|trước)(?P<that>\s+đó)?)
     | (?i:(?:ngày\s+)?hôm\s+(?P<next>sau|trước))
     | (?i:năm\s+(?P<year>(?:19|20)\d\d))(?![\d/-])
+    | (?i:tháng\s+(?P<mon>\d{{1,2}})(?:(?:\s+năm\s+|[/-])(?P<mony>\d{{4}}))?)(?![\d/-])
+    | (?i:(?P<lastyear>năm\s+ngoái|năm\s+trước))
     )(?!{_W})
     """,
     re.VERBOSE,
@@ -196,9 +198,8 @@ def find_dates(
     out: list[tuple[int, int, str | None, bool]] = []
     for m in _DATE_RE.finditer(sentence):
         g = m.groupdict()
-        if g["year"]:
-            old = pub is not None and (pub - date(int(g["year"]), 12, 31)).days > BACKGROUND_DAYS
-            out.append((m.start(), m.end(), None, old))
+        if g["year"] or g["mon"] or g["lastyear"]:
+            out.append((m.start(), m.end(), None, _period_is_history(g, pub)))
             continue
         try:
             day = _resolve(g, pub, prev)
@@ -208,6 +209,22 @@ def find_dates(
             prev = day
         out.append((m.start(), m.end(), day.isoformat() if day else None, False))
     return out
+
+
+def _period_is_history(g: dict[str, str | None], pub: date | None) -> bool:
+    """A bare year or month ("năm 2011", "tháng 10 năm nay") that ended over 30 days before publication."""
+    if pub is None:
+        return False
+    if g["lastyear"]:
+        return True
+    if g["year"]:
+        return (pub - date(int(g["year"]), 12, 31)).days > BACKGROUND_DAYS
+    month = int(g["mon"] or 0)
+    if not 1 <= month <= 12:
+        return False
+    year = int(g["mony"]) if g["mony"] else (pub.year if month <= pub.month else pub.year - 1)
+    end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    return (pub - end).days > BACKGROUND_DAYS
 
 
 def resolve_date(sentence: str, published: datetime | None, previous: str | None = None) -> str | None:
@@ -241,11 +258,11 @@ _COUNT_RE = re.compile(
     rf"""(?<!{_W})(?:
       (?i:hàng|vài)\s+(?P<v1>chục|trăm|nghìn|ngàn|triệu)(?:\s+(?P<v2>nghìn|ngàn|triệu))?
     | (?<![\d.,])(?P<num>\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,(?P<frac>\d+))?(?:\s+(?P<scale>nghìn|ngàn|triệu|tỷ|tỉ))?(?![.,/:-]?\d|\s*%)
-    | (?P<words>(?i:{_WORDS_ALT})(?:\s+(?i:{_WORDS_ALT}))*)
+    | (?<!lâu\s)(?<!nhiều\s)(?<!mỗi\s)(?<!các\s)(?<!những\s)(?<!cả\s)(?P<words>(?i:{_WORDS_ALT})(?:\s+(?i:{_WORDS_ALT}))*)
     )(?!{_W})""",
     re.VERBOSE,
 )
-_NOT_A_COUNT = re.compile(r"(?i)^(?:một\s+(?:số|vài|cách|phần|loạt|trong|nửa|lần)|năm\s+(?:\d|nay|ngoái|qua))")
+_NOT_A_COUNT = re.compile(r"(?i)(?:một\s+(?:số|vài|cách|phần|loạt|trong|nửa|lần)|năm\s+(?:\d|nay|ngoái|qua))")
 
 
 def _words_value(words: list[str]) -> int | None:
@@ -433,37 +450,42 @@ def actors_compatible(a: Iterable[str], b: Iterable[str], aliases: Aliases) -> b
 # --------------------------------------------------------------------------- triggers
 
 # The issue's trigger list. Lookarounds keep the common non-event senses out ("chiếm 30%" is
-# a share, "họp báo" a press conference, "bùng nổ" a boom, "thư ký" a secretary).
+# a share, "họp báo" a press conference, "bùng nổ" a boom, "còi báo động không kích" a siren).
 TRIGGERS: dict[str, tuple[str, ...]] = {
-    "attack": ("tấn công", "tiến công", "tiến quân", "phản công", "pháo kích", "nã pháo", "bắn phá",
-               "bắn hạ", "phục kích", "đánh bom", "nổ bom", "ám sát", "bắt cóc",
-               r"mở (?:một )?(?:cuộc )?chiến dịch(?= quân sự| tấn công| chiếm| giành| nhằm vào)"),
-    "airstrike": ("không kích", "oanh tạc", "tấn công từ trên không", "ném bom",
+    "attack": (r"(?<!nhóm )(?<!kẻ )tấn công", "tiến công", "tiến quân", "phản công", "pháo kích", "nã pháo",
+               "bắn phá", "bắn hạ", "phục kích", "đánh bom", "nổ bom", r"bom (?:đã )?(?:phát )?nổ", "ám sát",
+               "bắt cóc", r"mở (?:một )?(?:cuộc )?chiến dịch(?= quân sự| tấn công| chiếm| giành| nhằm vào)"),
+    "airstrike": (r"(?<!báo động )không kích", "oanh tạc", r"tấn công (?:[^\s,.]+ ){0,5}từ trên không", "ném bom",
                   r"tấn công bằng (?:máy bay không người lái|UAV|drone)"),
     "clash": ("giao tranh", "đụng độ", "đấu súng", "chạm súng", "xung đột vũ trang"),
     "capture": ("chiếm được", "đánh chiếm", r"giành (?:được )?quyền kiểm soát", "kiểm soát được", "tiếp quản",
-                r"chiếm(?! được| \d| khoảng| gần| hơn| tới| phần| đa| ưu| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top| tỷ| tỉ| một| hai| ba)",
+                r"chiếm(?! được| \d| khoảng| gần| hơn| tới| phần| đa| ưu| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
+                r"| tỷ| tỉ| một| hai| ba)",
                 r"giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi)"),
     "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )yêu cầu(?! của)", "cảnh báo",
                r"(?<!lời )đề nghị", "hối thúc", "thúc giục", "lên án"),
     "meeting": (r"họp(?! báo)", "hội nghị", "hội đàm", "hội kiến", "điện đàm", "đàm phán", "thảo luận",
                 r"gặp(?= gỡ| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))"),
     "agreement": ("ký kết", r"ký(?= (?:hiệp|thỏa|văn kiện|bản ghi nhớ|hợp đồng|tuyên bố))",
-                  "đạt được thỏa thuận", r"nhất trí(?! sẽ)", "thỏa thuận ngừng bắn", "hiệp định",
+                  r"đạt (?:được )?thỏa thuận", r"nhất trí(?! sẽ)", "thỏa thuận ngừng bắn", "hiệp định",
                   "tuyên bố ngừng bắn"),
     "sanction": ("trừng phạt", "cấm vận", "đóng băng tài sản"),
     "protest": ("biểu tình", "xuống đường", "tuần hành", "bạo loạn", "đình công"),
     "disaster": ("động đất", "lũ lụt", "lũ quét", "mưa lũ", "trận lũ", "đợt lũ", "nước lũ", r"bão(?! hòa| giá)",
-                 "sạt lở", r"(?<!đốt )cháy(?! hàng| vé| túi| nắng| máy)", "hỏa hoạn", r"(?<!bùng )(?<!tiếng )nổ(?! ra| súng| lực)",
-                 "chìm tàu", "rơi máy bay", "máy bay rơi", "tai nạn"),
+                 "sạt lở", r"(?<!đốt )cháy(?! hàng| vé| túi| nắng| máy)", "hỏa hoạn",
+                 r"(?<!bùng )(?<!tiếng )nổ(?! ra| súng| lực)", "chìm tàu", "rơi máy bay", "máy bay rơi", "tai nạn",
+                 "đắm tàu", "bị đắm", "tàu đắm", "tàu chìm"),
     "election": ("bầu cử", "bỏ phiếu", "tranh cử", "trưng cầu dân ý"),
-    "arrest": ("bắt giữ", "bắt giam", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu)", "tạm giữ", "dẫn độ"),
+    "arrest": ("bắt giữ", "bắt giam", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", "tạm giữ", "dẫn độ"),
 }
 _TRIGGER_TYPES: list[str] = []
 
 
 def _trigger_regex() -> re.Pattern[str]:
-    rows = sorted(((normalize(p), t) for t, ps in TRIGGERS.items() for p in ps), key=lambda r: -len(r[0]))
+    def literal_length(pattern: str) -> int:  # longest phrase first, lookarounds not counted
+        return len(re.sub(r"\(\?<?[!=](?:[^()]|\([^()]*\))*\)", "", pattern))
+
+    rows = sorted(((normalize(p), t) for t, ps in TRIGGERS.items() for p in ps), key=lambda r: -literal_length(r[0]))
     alts = []
     for i, (pattern, type_) in enumerate(rows):
         _TRIGGER_TYPES.append(type_)
@@ -472,36 +494,51 @@ def _trigger_regex() -> re.Pattern[str]:
 
 
 _TRIGGER_RE = _trigger_regex()
-_CLAUSE_BREAK = re.compile(r"[,;:–]|\s-\s|\b(?:nhưng|song|tuy nhiên|trong khi|trong khi đó)\b")
+_HARD_BREAK = r";|\b(?:nhưng|song|tuy nhiên|trong khi|trong khi đó)\b"
+_CLAUSE_BREAK = re.compile(rf"[,:–]|\s-\s|{_HARD_BREAK}")
+_HARD_BREAK_RE = re.compile(_HARD_BREAK)
 _NON_NEGATING = re.compile(
     r"(?i)không (?:quân|phận|gian|chỉ|lâu|ngừng|rõ|xác định|người lái|kích|những|hề hấn)|có thể thấy|chưa từng có"
 )
 _NEG_MODAL = re.compile(
     r"(?i)(?<!\w)(?:không|chưa|chẳng|phủ nhận|bác bỏ|sẽ|có thể|dự kiến|nếu|có nguy cơ|nguy cơ|nhằm|"
-    r"mục tiêu|định|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
-    r"cam kết|hy vọng|mong|tiếp tục tìm cách)(?!\w)"
+    r"mục tiêu|mục đích|định|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
+    r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh)(?!\w)"
 )
-_NOMINAL = re.compile(r"(?i)(?:cuộc|vụ|trận|đợt|loạt|hoạt động)\s+$")
+_TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b")}  # "chiến dịch giành quyền kiểm soát": a goal
+_NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|lệnh|khu vực|vùng|kẻ)\s+$")
+# "tiến hành các cuộc không kích", "các cuộc đụng độ vẫn diễn ra": named, but asserted all the same
+_LIGHT_VERB = re.compile(
+    r"(?i)(?:tiến hành|thực hiện|mở|phát động|tung ra|mở màn)\s+(?:một\s+|các\s+|những\s+|nhiều\s+|hàng loạt\s+)?"
+    r"(?:cuộc|vụ|đợt|loạt)\s+$"
+)
+_TOOK_PLACE = re.compile(r"(?i)^[^,;:.]{0,40}?(?<!\w)(?:diễn ra|tiếp diễn|nổ ra|bùng phát|xảy ra)(?!\w)")
+_SETTING = re.compile(r"(?i)(?<!\w)trong\s+(?:một\s+|các\s+|những\s+)?(?:cuộc|vụ|trận|đợt)\s+$")
+_APPEAL_HEAD = re.compile(r"(?i)(?<!\w)(?:kêu gọi|yêu cầu|đề nghị|hối thúc|thúc giục|cảnh báo)(?!\w)")
+_SINCE = re.compile(r"(?i)(?<!\w)(?:kể từ khi|kể từ|từ khi|sau khi|trước khi)\s")
+_UAV = re.compile(r"(?i)UAV|drone|máy bay không người lái|thiết bị bay không người lái|Shahed")
+WINDOW_SYLLABLES = 8  # how far back a negation or modal word reaches, within the clause
 
 
-def _clause_start(sentence: str, pos: int) -> int:
+def _clause_start(sentence: str, pos: int, pattern: re.Pattern[str] = _CLAUSE_BREAK) -> int:
     start = 0
-    for m in _CLAUSE_BREAK.finditer(sentence, 0, pos):
+    for m in pattern.finditer(sentence, 0, pos):
         start = m.end()
     return start
 
 
-def _clause_end(sentence: str, pos: int) -> int:
-    m = _CLAUSE_BREAK.search(sentence, pos)
+def _clause_end(sentence: str, pos: int, pattern: re.Pattern[str] = _CLAUSE_BREAK) -> int:
+    m = pattern.search(sentence, pos)
     return m.start() if m else len(sentence)
 
 
 def is_asserted(sentence: str, start: int, end: int, type_: str = "") -> bool:
-    """False when the words before the trigger (in its clause, last 6 syllables) negate it or
+    """False when the words before the trigger (in its clause, last 8 syllables) negate it or
     make it hypothetical: không, chưa, phủ nhận, sẽ, có thể, dự kiến, nếu, có nguy cơ, nhằm...
     A following "sẽ" ("nhất trí sẽ") also makes it a plan; a warning is an appeal even so."""
-    window = " ".join(sentence[_clause_start(sentence, start) : start].split()[-6:])
-    if _NEG_MODAL.search(_NON_NEGATING.sub(" ", window)):
+    window = " ".join(sentence[_clause_start(sentence, start) : start].split()[-WINDOW_SYLLABLES:])
+    window = _NON_NEGATING.sub(" ", window)
+    if _NEG_MODAL.search(window) or (type_ in _TYPE_VETO and _TYPE_VETO[type_].search(window)):
         return False
     return type_ == "appeal" or not re.match(r"\s+(?:sẽ|có thể)\b", sentence[end : end + 12])
 
@@ -512,16 +549,32 @@ class Trigger:
     start: int
     end: int
     nominal: bool  # "cuộc không kích": names a happening rather than asserting one
+    since: bool = False  # "kể từ khi cuộc tấn công bắt đầu": a time reference, counts are not its own
+    setting: bool = False  # "trong cuộc họp tại Paris": named as the scene of what is reported
 
 
-def find_triggers(sentence: str) -> list[Trigger]:
-    """Asserted event triggers, in order; negated or hypothetical ones are left out."""
+def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list[Trigger]:
+    """Asserted event triggers, in order; negated or hypothetical ones are left out, and so is
+    what an appeal asks for ("kêu gọi các bên đàm phán") and any trigger inside a name in
+    `masked` ("Chính phủ Hiệp định Quốc gia")."""
+    spans = list(masked)
+    appeal_at = next((m.start() for m in _APPEAL_HEAD.finditer(sentence)), len(sentence))
     out = []
     for m in _TRIGGER_RE.finditer(sentence):
         type_ = _TRIGGER_TYPES[int((m.lastgroup or "t0")[1:])]
-        if is_asserted(sentence, m.start(), m.end(), type_):
-            nominal = bool(_NOMINAL.search(sentence[max(0, m.start() - 20) : m.start()]))
-            out.append(Trigger(type_, m.start(), m.end(), nominal))
+        if any(s < m.end() and m.start() < e for s, e in spans) or not is_asserted(sentence, m.start(), m.end(), type_):
+            continue
+        head = sentence[max(0, m.start() - 24) : m.start()]
+        nominal = bool(_NOMINAL.search(head)) and not (
+            _LIGHT_VERB.search(head) or _TOOK_PLACE.match(sentence, m.end())
+        )
+        if type_ != "appeal" and m.start() > appeal_at and not nominal:
+            continue  # the content of an appeal, not a happening
+        cs = _clause_start(sentence, m.start())
+        if type_ == "attack" and m.group().lower().endswith("công") and _UAV.search(sentence, cs, m.start()):
+            type_ = "airstrike"  # "UAV ... tấn công": an attack from the air
+        since = bool(_SINCE.search(sentence[cs : m.start()]))
+        out.append(Trigger(type_, m.start(), m.end(), nominal, since, bool(_SETTING.search(head))))
     return out
 
 
@@ -534,6 +587,10 @@ _CASUALTY_RE = re.compile(
 _COUNT_STOP = re.compile(r"(?i)^\s*(?:năm|tuổi|giờ|phút|ngày|tháng|tuần|km|lần|%|USD|đô|triệu USD|tỷ|tấn|m\b|kg)")
 _FORWARD_CUE = re.compile(r"(?i)(?:làm|khiến|gây|khiến cho|làm cho)\s*$")
 _TOLL_CUE = re.compile(r"(?i)số\s+(?:người|nạn nhân|binh sĩ|dân thường|thường dân|ca)?\s*(?:bị\s+)?$")
+_CASUALTY_VETO = re.compile(
+    r"(?i)(?<!\w)(?:không|chưa|chẳng|có thể|sẽ|nếu|nguy cơ|đe dọa|dọa|âm mưu|muốn|tránh)(?!\w)"
+)
+CUMULATIVE = re.compile(r"(?i)(?<!\w)(?:kể từ|từ khi|tính đến|từ đầu|tổng cộng)(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -570,8 +627,8 @@ def find_casualties(sentence: str, dates: list[tuple[int, int]]) -> list[Casualt
     "làm thiệt mạng 10 người", "số người chết đã tăng lên 5.300"); negated ones are dropped."""
     out = []
     for m in _CASUALTY_RE.finditer(sentence):
-        before = sentence[max(0, m.start() - 30) : m.start()]
-        if re.search(r"(?i)(?<!\w)(?:không|chưa|chẳng)(?!\w)", before) and not re.search(r"(?i)không (?:quân|kích)", before):
+        before = _NON_NEGATING.sub(" ", sentence[max(0, m.start() - 30) : m.start()])
+        if _CASUALTY_VETO.search(before):
             continue
         kind = "killed" if m.group("k") else "injured" if m.group("i") else "mention"
         count = None
@@ -590,7 +647,11 @@ def find_casualties(sentence: str, dates: list[tuple[int, int]]) -> list[Casualt
 # --------------------------------------------------------------------------- one sentence
 
 _VIOLENT = ("attack", "airstrike", "clash", "capture", "disaster", "arrest", "protest")
+_SKIP_LINE = re.compile(r"(?i)^\W*(?:xem thêm|đọc thêm|tin liên quan|video:)")
+_FRESH = re.compile(r"(?i)^\W*(?:trong (?:một )?diễn biến khác|trước đó cùng ngày|sau đó cùng ngày|cũng trong ngày)")
 WINDOW_DAYS = 3  # the story's window: an undated event is taken to happen near publication
+
+DateSpan = tuple[int, int, str | None, bool]
 
 
 @dataclass(frozen=True)
@@ -598,14 +659,27 @@ class _Found:
     event: Event
     nominal: bool  # only named ("cuộc không kích nói trên"), not asserted afresh
     index: int  # sentence number within its section
+    fresh: bool = False  # the sentence opens a new development ("Trong một diễn biến khác, ...")
+    scene: bool = False  # named as a scene ("trong cuộc họp"): kept even with no date or count
+    cumulative: bool = False  # a running toll ("kể từ khi ..."), never another event's count
 
 
-def _pick_date(dates: list[tuple[int, int, str | None, bool]], cs: int, ce: int, pos: int) -> str | None:
+def _pick_date(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence: str) -> str | None:
+    """The trigger's own clause; else the last date before it; else a later date that belongs
+    to no other trigger's clause ("..., theo tuyên bố của GNA hôm 2/6")."""
+    t = triggers[i]
+    cs, ce = _clause_start(sentence, t.start), _clause_end(sentence, t.end)
     inside = [d for d in dates if cs <= d[0] < ce and d[2]]
     if inside:
-        return min(inside, key=lambda d: abs(d[0] - pos))[2]
-    before = [d for d in dates if d[1] <= pos and d[2]]
-    return before[-1][2] if before else None
+        return min(inside, key=lambda d: abs(d[0] - t.start))[2]
+    if t.since:
+        return None
+    before = [d for d in dates if d[1] <= t.start and d[2]]
+    if before:
+        return before[-1][2]
+    others = [(_clause_start(sentence, o.start), _clause_end(sentence, o.end)) for j, o in enumerate(triggers) if j != i]
+    after = [d for d in dates if d[0] >= ce and d[2] and not any(s <= d[0] < e for s, e in others)]
+    return after[0][2] if after else None
 
 
 def _pick(mentions: list[Mention], role: str, spans: list[tuple[int, int]]) -> list[Mention]:
@@ -624,54 +698,72 @@ def _is_background(day: str | None, history: bool, pub: date | None) -> bool:
     return history
 
 
-def _attach_counts(casualties: list[Casualty], triggers: list[Trigger]) -> dict[int, dict[str, int]]:
-    """Counts per trigger index (nearest violent trigger), or under -1 when none is violent."""
+def _attach_counts(casualties: list[Casualty], triggers: list[Trigger], sentence: str) -> dict[int, dict[str, int]]:
+    """Counts per trigger index: the nearest violent trigger in the same stretch of the sentence
+    (not across "trong khi", "nhưng"; not a "kể từ khi" reference), else under -1: no event."""
     out: dict[int, dict[str, int]] = {}
-    violent = [i for i, t in enumerate(triggers) if t.type in _VIOLENT]
     for c in casualties:
         if c.count is None:
             continue
-        key = min(violent, key=lambda i: abs(triggers[i].start - c.start)) if violent else -1
+        lo, hi = _clause_start(sentence, c.start, _HARD_BREAK_RE), _clause_end(sentence, c.start, _HARD_BREAK_RE)
+        near = [i for i, t in enumerate(triggers) if t.type in _VIOLENT and not t.since and lo <= t.start < hi]
+        key = min(near, key=lambda i: abs(triggers[i].start - c.start)) if near else -1
         slot = out.setdefault(key, {})
         slot[c.kind] = max(slot.get(c.kind, 0), c.count)
     return out
 
 
+def _casualty_date(dates: list[DateSpan], casualties: list[Casualty]) -> str | None:
+    first = min((c.start for c in casualties if c.count is not None), default=0)
+    before = [d for d in dates if d[1] <= first and d[2]]
+    return before[-1][2] if before else None
+
+
 def _sentence_events(
     sentence: str, pub: datetime | None, previous: str | None, aliases: Aliases, article: str | None
-) -> tuple[list[tuple[Event, bool]], str | None]:
-    """The events one sentence asserts, each with its "nominal" flag; and the last date named."""
+) -> tuple[list[tuple[Event, bool, bool]], str | None]:
+    """The events one sentence asserts, each with its "nominal" and "scene" flags; and the last date named."""
     dates = find_dates(sentence, pub, previous)
     last = next((d[2] for d in reversed(dates) if d[2]), previous)
-    triggers = find_triggers(sentence)
+    mentions = aliases.find(sentence)
+    triggers = find_triggers(sentence, [(m.start, m.end) for m in mentions])
     casualties = find_casualties(sentence, [(s, e) for s, e, *_ in dates])
     if not triggers and not any(c.count is not None for c in casualties):
         return [], last
-    counts = _attach_counts(casualties, triggers)
-    mentions = aliases.find(sentence)
-    pub_day = local_day(pub)
+    counts = _attach_counts(casualties, triggers, sentence)
     groups: dict[str, list[int]] = {}
     for i, t in enumerate(triggers):
         groups.setdefault(t.type, []).append(i)
+    out = [_group_event(sentence, type_, idxs, triggers, dates, mentions, counts, pub, aliases, article)
+           for type_, idxs in groups.items()]  # fmt: skip
     if -1 in counts:
-        groups["casualties"] = [-1]
-    out = []
-    for type_, idxs in groups.items():
-        spans = [(_clause_start(sentence, triggers[i].start), _clause_end(sentence, triggers[i].end))
-                 for i in idxs] if idxs != [-1] else [(0, len(sentence))]  # fmt: skip
-        poss = [triggers[i].start for i in idxs] if idxs != [-1] else [len(sentence)]
-        day = next((d for (cs, ce), p in zip(spans, poss, strict=True) if (d := _pick_date(dates, cs, ce, p))), None)
-        history = any(h and any(cs <= s < ce for cs, ce in spans) for s, _e, _d, h in dates)
-        actors = tuple(dict.fromkeys(m.name for m in _pick(mentions, "actor", spans)))
-        killed = max((counts.get(i, {}).get("killed", -1) for i in idxs), default=-1)
-        injured = max((counts.get(i, {}).get("injured", -1) for i in idxs), default=-1)
-        ev = Event(
-            type=type_, date=day, place=_best_place(_pick(mentions, "place", spans), aliases), actors=actors,
-            killed=killed if killed >= 0 else None, injured=injured if injured >= 0 else None,
-            evidence=sentence.strip(), background=_is_background(day, history, pub_day), article=article,
-        )  # fmt: skip
-        out.append((ev, idxs != [-1] and all(triggers[i].nominal for i in idxs)))
+        day = _casualty_date(dates, casualties)
+        ev = Event("casualties", day, _best_place(_pick(mentions, "place", []), aliases),
+                   tuple(dict.fromkeys(m.name for m in mentions if m.role == "actor")),
+                   counts[-1].get("killed"), counts[-1].get("injured"), sentence.strip(),
+                   _is_background(day, any(d[3] for d in dates), local_day(pub)), article)  # fmt: skip
+        out.append((ev, False, False))
     return out, last
+
+
+def _group_event(
+    sentence: str, type_: str, idxs: list[int], triggers: list[Trigger], dates: list[DateSpan],
+    mentions: list[Mention], counts: dict[int, dict[str, int]], pub: datetime | None, aliases: Aliases,
+    article: str | None,
+) -> tuple[Event, bool, bool]:  # fmt: skip
+    """One event from the triggers of one type in a sentence (they name one happening)."""
+    spans = [(_clause_start(sentence, triggers[i].start), _clause_end(sentence, triggers[i].end)) for i in idxs]
+    day = next((d for i in idxs if (d := _pick_date(dates, triggers, i, sentence))), None)
+    history = any(h and any(cs <= s < ce for cs, ce in spans) for s, _e, _d, h in dates)
+    killed = max((counts.get(i, {}).get("killed", -1) for i in idxs), default=-1)
+    injured = max((counts.get(i, {}).get("injured", -1) for i in idxs), default=-1)
+    ev = Event(
+        type=type_, date=day, place=_best_place(_pick(mentions, "place", spans), aliases),
+        actors=tuple(dict.fromkeys(m.name for m in _pick(mentions, "actor", spans))),
+        killed=killed if killed >= 0 else None, injured=injured if injured >= 0 else None,
+        evidence=sentence.strip(), background=_is_background(day, history, local_day(pub)), article=article,
+    )  # fmt: skip
+    return ev, all(triggers[i].nominal or triggers[i].since for i in idxs), any(triggers[i].setting for i in idxs)
 
 
 # --------------------------------------------------------------------------- one article
@@ -711,26 +803,81 @@ def _max(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else max(a, b)
 
 
+def _closure(actors: Iterable[str], aliases: Aliases) -> set[str]:
+    return set().union(*(aliases.actor_closure(a) for a in actors)) if actors else set()
+
+
+def _conflicting_counts(old: Event, new: Event) -> bool:
+    return any(
+        a is not None and b is not None and a != b for a, b in ((old.killed, new.killed), (old.injured, new.injured))
+    )
+
+
+def _repeats(old: Event, new: Event, aliases: Aliases) -> bool:
+    """`new` (one date unknown) is `old` again: it shares an actor or a place below country
+    level, or it adds nothing (no date, no count, no new place or actor)."""
+    shared_actor = bool(_closure(old.actors, aliases) & _closure(new.actors, aliases))
+    shared_place = bool(old.place and new.place and max(aliases.place_depth(old.place), aliases.place_depth(new.place)))
+    nothing_new = (
+        new.date is None and new.killed is None and new.injured is None
+        and (new.place is None or old.place is not None)
+        and set(new.actors) <= _closure(old.actors, aliases)
+    )  # fmt: skip
+    return shared_actor or shared_place or nothing_new
+
+
+def _target(events: list[Event], f: _Found, published: datetime | None, aliases: Aliases) -> int | None:
+    """The earlier event a new sentence's event adds to, if any."""
+    ev = f.event
+    for i in range(len(events) - 1, -1, -1):
+        old = events[i]
+        if not same_in_article(old, ev, published, aliases) or _conflicting_counts(old, ev):
+            continue
+        if f.fresh:
+            return None
+        if f.nominal:
+            return i
+        if ev.date is not None and ev.date == old.date:
+            return i
+        if (ev.date is None or old.date is None) and _repeats(old, ev, aliases):
+            return i
+    return None
+
+
+def _toll_target(events: list[Event], where: list[int], f: _Found) -> int | None:
+    """The recent event (two sentences back at most) a casualty-only sentence completes."""
+    ev = f.event
+    for i in range(len(events) - 1, -1, -1):
+        old = events[i]
+        if f.index - where[i] > 2:
+            break
+        if old.type not in _VIOLENT and old.type != "casualties":
+            continue
+        if (f.cumulative and old.type != "casualties") or (old.date and ev.date and old.date != ev.date):
+            continue
+        if (ev.killed is None or old.killed is None) and (ev.injured is None or old.injured is None):
+            return i
+    return None
+
+
 def _fold_body(found: list[_Found], published: datetime | None, aliases: Aliases) -> list[Event]:
-    """One article's body: a named ("cuộc tấn công này"), casualty-only or same-dated repeat
-    adds to the happening already reported; anything else is a new event."""
+    """One article's sentences folded into its events: a named ("cuộc tấn công này"), repeated
+    or casualty-only mention adds to the happening already reported; a mention naming nothing
+    reported before, with no date and no count, is dropped (it refers to the story, not news)."""
     events: list[Event] = []
     where: list[int] = []  # sentence index of each event's last mention
     for f in found:
         ev = f.event
-        target = None
         if ev.type == "casualties":
-            recent = [i for i, e in enumerate(events) if e.type in _VIOLENT and f.index - where[i] <= 2]
-            target = recent[-1] if recent else None
-            if target is not None:
-                ev = replace(ev, type=events[target].type)
+            target = _toll_target(events, where, f)
         else:
-            for i in range(len(events) - 1, -1, -1):
-                if same_in_article(events[i], ev, published, aliases) and (
-                    f.nominal or (ev.date is not None and ev.date == events[i].date)
-                ):
-                    target = i
-                    break
+            target = _target(events, f, published, aliases)
+        if target is None and f.nominal and not f.scene and ev.date is None and ev.killed is None and ev.injured is None:
+            continue
+        if target is None and _absorbs_toll(events, where, f):
+            events[-1] = combine(ev, events[-1], aliases)  # "5 người chết. ... X tấn công": one happening
+            where[-1] = f.index
+            continue
         if target is None:
             events.append(ev)
             where.append(f.index)
@@ -740,12 +887,25 @@ def _fold_body(found: list[_Found], published: datetime | None, aliases: Aliases
     return events
 
 
+def _absorbs_toll(events: list[Event], where: list[int], f: _Found) -> bool:
+    """A violent event right after a casualty-only sentence is the happening that toll belongs to."""
+    if not events or events[-1].type != "casualties" or f.event.type not in _VIOLENT or f.index - where[-1] > 1:
+        return False
+    last, ev = events[-1], f.event
+    if CUMULATIVE.search(last.evidence):
+        return False
+    return ev.killed is None and (last.date is None or ev.date is None or last.date == ev.date)
+
+
 def _scan(text: str, published: datetime | None, aliases: Aliases, article: str | None) -> list[_Found]:
     found: list[_Found] = []
     previous: str | None = None
     for index, sentence in enumerate(split_sentences(normalize(text or ""))):
+        if _SKIP_LINE.match(sentence):
+            continue
         events, previous = _sentence_events(sentence, published, previous, aliases, article)
-        found.extend(_Found(ev, nominal, index) for ev, nominal in events)
+        fresh, cumulative = bool(_FRESH.match(sentence)), bool(CUMULATIVE.search(sentence))
+        found.extend(_Found(ev, nominal, index, fresh, cumulative, scene) for ev, nominal, scene in events)
     return found
 
 
@@ -773,7 +933,21 @@ def extract_events(
             extra.append(ev)
         else:
             body[match] = combine(body[match], ev, table)
-    return extra + body
+    return _fold_tolls(extra + body, table)
+
+
+def _fold_tolls(events: list[Event], aliases: Aliases) -> list[Event]:
+    """A same-day casualty report whose figures the article's violent event already carries (or
+    lacks) is that event's toll, not another happening; running totals ("kể từ ...") stay apart."""
+    out = list(events)
+    for c in [e for e in events if e.type == "casualties" and e.date and not CUMULATIVE.search(e.evidence)]:
+        for i, v in enumerate(out):
+            fits = v.type in _VIOLENT and v.date == c.date and not _conflicting_counts(v, c)
+            if fits and places_compatible(v.place, c.place, aliases):
+                out[i] = combine(v, c, aliases)
+                out.remove(c)
+                break
+    return out
 
 
 # --------------------------------------------------------------------------- the CLI's work
