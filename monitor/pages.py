@@ -707,6 +707,13 @@ def _signals(tree: LexborHTMLParser, rule: SiteRule | None) -> _Signals:
     )
 
 
+def _is_signature(text: str) -> bool:
+    """A closing byline: two to four capitalised words ("Võ Hải", "TRẦN PHƯƠNG"), maybe "(theo X)"."""
+    name = re.sub(r"\s*\([^)]{1,40}\)$", "", text)
+    words = name.split()
+    return len(name) <= 40 and 2 <= len(words) <= 4 and all(w[0].isupper() and w.isalpha() for w in words)
+
+
 def _check_article(paragraphs: list[str], signals: _Signals, title: str, source: str) -> None:
     chars = _chars(paragraphs)
     walled = signals.password or signals.paywall or any(_LOGIN_WALL.search(p) for p in paragraphs[-3:])
@@ -780,6 +787,9 @@ def extract(
     paragraphs, used, warnings = _body(tree, rule, meta, signals)
     if used == "generic":  # the lead came from <meta>: the page's first paragraph may repeat it
         paragraphs = [p for p in paragraphs if p not in (title, author) and not (lead and p.endswith(lead))]
+        if paragraphs and _is_signature(paragraphs[-1]):
+            author = author or paragraphs[-1]  # "Võ Hải": the byline Vietnamese outlets end with
+            paragraphs.pop()
     _check_article(paragraphs, signals, title, url or canonical or "")
     return Page(
         url=url or canonical, title=title, lead=lead, paragraphs=tuple(paragraphs),
