@@ -419,6 +419,18 @@ def test_listing_from_the_saved_home_pages(name: str, count: int) -> None:
     assert all(len(e.title) > 10 and e.title == " ".join(e.title.split()) for e in feed.entries)
 
 
+@pytest.mark.parametrize("host", sorted(layouts.LISTING_ITEMS))
+def test_listing_rule_reads_its_layout(host: str) -> None:
+    url, html, expected = layouts.build_listing(host)
+    feed = parse_listing(html, url=url)
+    assert feed.warnings == ()
+    assert [(e.link, e.title) for e in feed.entries] == expected
+    rule = site_rule(host)
+    assert rule is not None and rule.listing is not None
+    if rule.listing.time:
+        assert all(e.published == datetime(2025, 4, 6, 5, 30, tzinfo=ICT) for e in feed.entries)
+
+
 LISTING = ("<html><head><title>Thế giới - Báo ABC</title></head><body><ul class='news'>"
            + "".join(f"<li class='it'><a href='/the-gioi/tin-{i}.html'>Tin thế giới số {i}</a>"
                      f"<span class='t'>0{i}/04/2025 - 05:30</span></li>" for i in range(1, 6))
