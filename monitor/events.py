@@ -831,7 +831,10 @@ def _target(events: list[Event], f: _Found, published: datetime | None, aliases:
     ev = f.event
     for i in range(len(events) - 1, -1, -1):
         old = events[i]
+        if _is_strike_again(old, f):  # "đã tấn công khu vực quân sự của sân bay" after the airstrike on it
+            ev = replace(f.event, type=old.type)
         if not same_in_article(old, ev, published, aliases) or _conflicting_counts(old, ev):
+            ev = f.event
             continue
         if f.fresh:
             return None
@@ -842,6 +845,11 @@ def _target(events: list[Event], f: _Found, published: datetime | None, aliases:
         if (ev.date is None or old.date is None) and _repeats(old, ev, aliases):
             return i
     return None
+
+
+def _is_strike_again(old: Event, f: _Found) -> bool:
+    """An airstrike is an attack: a later, asserted "tấn công" may be the same strike again."""
+    return old.type == "airstrike" and f.event.type == "attack" and not f.nominal
 
 
 def _toll_target(events: list[Event], where: list[int], f: _Found) -> int | None:
@@ -905,7 +913,9 @@ def _scan(text: str, published: datetime | None, aliases: Aliases, article: str 
             continue
         events, previous = _sentence_events(sentence, published, previous, aliases, article)
         fresh, cumulative = bool(_FRESH.match(sentence)), bool(CUMULATIVE.search(sentence))
-        found.extend(_Found(ev, nominal, index, fresh, cumulative, scene) for ev, nominal, scene in events)
+        found.extend(
+            _Found(ev, nominal, index, fresh=fresh, scene=scene, cumulative=cumulative) for ev, nominal, scene in events
+        )
     return found
 
 
