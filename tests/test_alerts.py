@@ -504,7 +504,8 @@ def test_a_server_that_never_answers_times_out() -> None:
         silent.listen(4)
         port = silent.getsockname()[1]
         result = send(f"mailto://127.0.0.1:{port}?from=a@x.test&to=b@x.test", article_alert(), timeout=1)
-    assert not result.ok and "timed out" in result.detail
+    assert not result.ok
+    assert "timed out" in result.detail or "did not finish within" in result.detail  # socket or apprise first
 
 
 # ----------------------------------------------------------------------------- send: json://, console, bad URLs
