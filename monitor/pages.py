@@ -257,37 +257,46 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def _detect(data: bytes) -> str:
-    """Valid UTF-8 first; else whichever of cp1258/cp1252 gives more Vietnamese letters."""
+    """UTF-16 by its NUL bytes, then valid UTF-8, else cp1258 or cp1252 by Vietnamese letters."""
+    sample = data[:65536]
+    if sample.count(b"\x00") > len(sample) // 4:
+        return "utf-16-le" if sample[1::2].count(b"\x00") > sample[0::2].count(b"\x00") else "utf-16-be"
     if _is_utf8(data):
         return "utf-8"
-    sample = data[:65536]
     best, score = "cp1252", -1
     for name in ("cp1258", "cp1252"):
-        text = sample.decode(name, errors="replace")
-        hits = sum(ch in _VIETNAMESE for ch in text)
+        hits = sum(ch in _VIETNAMESE for ch in sample.decode(name, errors="replace"))
         if hits > score:
             best, score = name, hits
     return best
 
 
-def decode_html(data: bytes, content_type: str | None) -> str:
-    """Decode a page: BOM, HTTP charset, `<meta charset>`/http-equiv, then detection.
-
-    A declared single-byte charset (windows-1252, iso-8859-1) on bytes that are valid, non-ASCII
-    UTF-8 is a wrong label: the bytes are decoded as UTF-8, which is what they are.
-    """
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(name, errors="replace").lstrip("\ufeff")
+def _declared(data: bytes, content_type: str | None) -> str | None:
+    """The charset the HTTP header, else the document, declares (None: none, or not usable)."""
     declared = _http_charset(content_type)
     if declared is None:
         match = _META_CHARSET.search(data[:8192])
         declared = _codec(match.group(1).decode("ascii", "replace")) if match else None
-    if declared in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):
-        declared = None  # a meta tag readable as ASCII cannot be UTF-16
+        if declared and declared.startswith(("utf-16", "utf-32")):
+            declared = None  # a <meta> readable as ASCII is not UTF-16
     if declared in (None, "cp1252", "iso8859-1", "ascii") and not data.isascii() and _is_utf8(data):
-        declared = "utf-8"
-    name = declared or _detect(data)
+        return "utf-8"  # valid non-ASCII UTF-8 under a Latin-1 label: the label is wrong
+    if declared == "utf-8" and not _is_utf8(data):
+        return None  # invalid UTF-8 under a UTF-8 label: detect instead of making U+FFFD soup
+    return declared
+
+
+def decode_html(data: bytes, content_type: str | None) -> str:
+    """Decode a page: BOM, HTTP charset, `<meta charset>`/http-equiv, then detection.
+
+    An empty or unknown `charset=` counts as none. Two wrong labels are corrected: valid non-ASCII
+    UTF-8 declared windows-1252/iso-8859-1 is read as UTF-8, and bytes declared UTF-8 that are not
+    UTF-8 are detected. Windows-1258 text is NFC-normalised (it spells tones as combining marks).
+    """
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(name, errors="replace").lstrip("\ufeff")
+    name = _declared(data, content_type) or _detect(data)
     text = data.decode(name, errors="replace")
     return unicodedata.normalize("NFC", text) if name == "cp1258" else text
 

@@ -219,6 +219,14 @@ def test_generic_extractor_on_unknown_layouts(layout: str) -> None:
     assert page.published == SYNTHETIC.published  # 02:15Z is 09:15 in Hanoi
 
 
+def test_generic_extractor_takes_the_closing_byline_as_author() -> None:
+    html = f"<html><body><article>{BODY}<p><strong>Võ Hải</strong></p></article></body></html>"
+    page = extract(html.encode(), url="https://news.example.com/a.html")
+    assert (page.author, page.paragraphs) == ("Võ Hải", SYNTHETIC.paragraphs)
+    html = f"<html><body><article>{BODY}<p>Theo ông, đây là trận lũ lớn.</p></article></body></html>"
+    assert extract(html.encode(), url="https://news.example.com/a.html").author is None
+
+
 def test_generic_extractor_on_the_outlet_layouts() -> None:
     for host in layouts.LAYOUTS:
         html, _ = fixture(host)
@@ -316,6 +324,9 @@ def doc(meta: str = "") -> str:
         (cp1258(doc()), "text/html; charset=x-no-such-charset"),
         (doc().encode("utf-8-sig"), "text/html; charset=windows-1258"),  # a BOM beats the header
         (doc().encode("utf-16"), None),
+        (doc().encode("utf-16-le"), "text/html; charset=utf-16le"),
+        (doc().encode("utf-16-le"), None),  # no BOM, no label: its NUL bytes give it away
+        (cp1258(doc('<meta charset="utf-8">')), "text/html; charset=utf-8"),  # a label the bytes contradict
     ],
 )
 def test_encoding_traps(data: bytes, content_type: str | None) -> None:
