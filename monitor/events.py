@@ -512,10 +512,10 @@ _LIGHT_VERB = re.compile(
     r"(?i)(?:tiến hành|thực hiện|mở|phát động|tung ra|mở màn)\s+(?:một\s+|các\s+|những\s+|nhiều\s+|hàng loạt\s+)?"
     r"(?:cuộc|vụ|đợt|loạt)\s+$"
 )
-_TOOK_PLACE = re.compile(r"(?i)^[^,;:.]{0,40}?(?<!\w)(?:diễn ra|tiếp diễn|nổ ra|bùng phát|xảy ra)(?!\w)")
+_TOOK_PLACE = re.compile(r"(?i)^[^;.]{0,40}?(?<!\w)(?:diễn ra|tiếp diễn|nổ ra|bùng phát|xảy ra)(?!\w)")
 _SETTING = re.compile(r"(?i)(?<!\w)trong\s+(?:một\s+|các\s+|những\s+)?(?:cuộc|vụ|trận|đợt)\s+$")
 _APPEAL_HEAD = re.compile(r"(?i)(?<!\w)(?:kêu gọi|yêu cầu|đề nghị|hối thúc|thúc giục|cảnh báo)(?!\w)")
-_SINCE = re.compile(r"(?i)(?<!\w)(?:kể từ khi|kể từ|từ khi|sau khi|trước khi)\s")
+_SINCE = re.compile(r"(?i)(?<!\w)(?:kể từ khi|kể từ|từ khi)\s")
 _UAV = re.compile(r"(?i)UAV|drone|máy bay không người lái|thiết bị bay không người lái|Shahed")
 WINDOW_SYLLABLES = 8  # how far back a negation or modal word reaches, within the clause
 
@@ -565,13 +565,13 @@ def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list
         if any(s < m.end() and m.start() < e for s, e in spans) or not is_asserted(sentence, m.start(), m.end(), type_):
             continue
         head = sentence[max(0, m.start() - 24) : m.start()]
-        nominal = bool(_NOMINAL.search(head)) and not (
-            _LIGHT_VERB.search(head) or _TOOK_PLACE.match(sentence, m.end())
-        )
-        if type_ != "appeal" and m.start() > appeal_at and not nominal:
+        took_place = bool(_TOOK_PLACE.match(sentence, m.end()))
+        named = bool(_NOMINAL.search(head))
+        nominal = named and not (_LIGHT_VERB.search(head) or took_place)
+        if type_ != "appeal" and m.start() > appeal_at and not (named or took_place):
             continue  # the content of an appeal, not a happening
         cs = _clause_start(sentence, m.start())
-        if type_ == "attack" and m.group().lower().endswith("công") and _UAV.search(sentence, cs, m.start()):
+        if type_ == "attack" and m.group().lower().endswith("công") and _UAV.search(sentence, cs, m.end() + 30):
             type_ = "airstrike"  # "UAV ... tấn công": an attack from the air
         since = bool(_SINCE.search(sentence[cs : m.start()]))
         out.append(Trigger(type_, m.start(), m.end(), nominal, since, bool(_SETTING.search(head))))
@@ -849,7 +849,7 @@ def _target(events: list[Event], f: _Found, published: datetime | None, aliases:
 
 def _is_strike_again(old: Event, f: _Found) -> bool:
     """An airstrike is an attack: a later, asserted "tấn công" may be the same strike again."""
-    return old.type == "airstrike" and f.event.type == "attack" and not f.nominal
+    return old.type == "airstrike" and f.event.type == "attack" and not f.nominal and "tấn công" in f.event.evidence
 
 
 def _toll_target(events: list[Event], where: list[int], f: _Found) -> int | None:
@@ -859,11 +859,13 @@ def _toll_target(events: list[Event], where: list[int], f: _Found) -> int | None
         old = events[i]
         if f.index - where[i] > 2:
             break
+        if where[i] == f.index:
+            continue  # the sentence's own events got their counts already
         if old.type not in _VIOLENT and old.type != "casualties":
             continue
         if (f.cumulative and old.type != "casualties") or (old.date and ev.date and old.date != ev.date):
             continue
-        if (ev.killed is None or old.killed is None) and (ev.injured is None or old.injured is None):
+        if not _conflicting_counts(old, ev):
             return i
     return None
 
@@ -940,10 +942,25 @@ def extract_events(
     for ev in lead:
         match = next((i for i, b in enumerate(body) if same_in_article(b, ev, published, table)), None)
         if match is None:
+            match = next((i for i, b in enumerate(body) if _lead_repeats(b, ev, published, table)), None)
+        if match is None:
             extra.append(ev)
+        elif body[match].type == "casualties":
+            body[match] = combine(replace(ev, evidence=body[match].evidence), body[match], table)
         else:
             body[match] = combine(body[match], ev, table)
     return _fold_tolls(extra + body, table)
+
+
+def _lead_repeats(body: Event, lead: Event, published: datetime | None, aliases: Aliases) -> bool:
+    """The body reports the lead's happening: same event, or the same strike called an attack
+    in the title, or the body's bare toll of the lead's violent event."""
+    if same_in_article(body, lead, published, aliases):
+        return True
+    kin = (body.type == "airstrike" and lead.type == "attack") or (
+        body.type == "casualties" and lead.type in _VIOLENT and not CUMULATIVE.search(body.evidence)
+    )
+    return kin and not _conflicting_counts(body, lead) and same_in_article(replace(lead, type=body.type), body, published, aliases)
 
 
 def _fold_tolls(events: list[Event], aliases: Aliases) -> list[Event]:
