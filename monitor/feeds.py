@@ -282,6 +282,9 @@ def _repair(text: str, url: str | None, warnings: list[str]) -> str:
 
 
 _PROLOG_ITEM = re.compile(r"<(\?|!--|!doctype|[^\W\d])", re.I)
+_ELEMENT_NAME = re.compile(r"<([^\W\d][\w.:\-]*)")
+_KNOWN_ROOTS = frozenset(("rss", "rdf", "feed", "channel", "urlset", "item", "entry", "html"))
+_FEED_ROOT = re.compile(r"<\?xml\s|<(?:[A-Za-z_][\w.\-]*:)?(?:rss|rdf|feed|urlset)[\s>/]", re.I)
 
 
 def _strip_prolog(text: str, warnings: list[str]) -> str:
@@ -305,11 +308,19 @@ def _strip_prolog(text: str, warnings: list[str]) -> str:
             i = _doctype_end(text, j)
             warnings.append("DOCTYPE removed (entities in it are never expanded)")
         else:
-            i = j
-            break
+            later = None if _is_known_root(text, j) else _FEED_ROOT.search(text, j + 1)
+            if later is None:
+                i = j
+                break
+            junk, i = True, later.start()  # `<br/><b>Warning</b>: ...` from PHP before the feed
     if junk:
         warnings.append("junk before root element skipped")
     return text[i:] if i < n else ""
+
+
+def _is_known_root(text: str, at: int) -> bool:
+    m = _ELEMENT_NAME.match(text, at)
+    return bool(m) and m.group(1).rsplit(":", 1)[-1].lower() in _KNOWN_ROOTS
 
 
 def _doctype_end(text: str, start: int) -> int:

@@ -221,6 +221,17 @@ def test_junk_full_of_angle_brackets_and_comments_before_root() -> None:
     assert "junk before root element skipped" in feed.warnings
 
 
+def test_php_warning_markup_before_the_feed() -> None:
+    data = (
+        "<br />\n<b>Warning</b>:  mysql_connect(): Too many connections in <b>/var/www/rss.php</b> on line "
+        '<b>12</b><br />\n<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Tin</title>'
+        "<item><title>Hà Nội</title></item></channel></rss>"
+    ).encode()
+    feed = parse_feed(data)
+    assert [e.title for e in feed.entries] == ["Hà Nội"]
+    assert "junk before root element skipped" in feed.warnings
+
+
 def test_junk_before_root() -> None:
     feed = fixture("junk_before_root.rss")
     assert [e.title for e in feed.entries] == ["Bão số 3 đổ bộ vào Quảng Ninh", "Hà Nội mưa lớn"]
