@@ -33,14 +33,14 @@ import itertools
 import re
 import unicodedata
 
-__all__ = ["fold", "fold_case", "input_span", "normalize", "normalize_with_map"]
+__all__ = ["fold", "fold_case", "input_span", "normalize", "normalize_with_map", "normalize_with_sparse_map"]
 
 # Zero-width space, ZWNJ, ZWJ, word joiner, BOM / zero-width no-break space, soft hyphen.
 _REMOVED = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _REMOVED_RE = re.compile(f"[{_REMOVED}]+")
 # NBSP, ogham space, en quad .. hair space, narrow NBSP, medium math space, ideographic space.
 _SPACES = "\u00a0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u202f\u205f\u3000"
-_SPACE_TABLE = str.maketrans({c: " " for c in _SPACES})
+_SPACES_RE = re.compile(f"[{_SPACES}]")
 
 # --------------------------------------------------------------------------- tone placement
 
@@ -66,7 +66,8 @@ def _tone_pairs() -> dict[str, str]:
 _TONE_PAIRS = _tone_pairs()
 _SECONDS = "".join(sorted({p[1] for p in _TONE_PAIRS}))
 # The pair ends the syllable (no letter follows) and is not the "qu" cluster ("quý", "QUÝ").
-_TONE_RE = re.compile(f"(?<![qQ])[oOuU][{_SECONDS}](?![^\\W\\d_])")
+# (The look-behind comes after the pair so that the regex engine can skip ahead to an o/u.)
+_TONE_RE = re.compile(f"[oOuU][{_SECONDS}](?<![qQ]..)(?![^\\W\\d_])")
 
 
 def _fix_tones(s: str) -> str:
@@ -98,7 +99,29 @@ def _composes_backwards() -> frozenset[str]:
 
 
 def _nfc_with_map(s: str) -> tuple[str, list[int]]:
-    """NFC, cluster by cluster (a starter and the marks that follow it), keeping each cluster's offset."""
+    """NFC word by word, keeping each character's offset.
+
+    A space never composes with its neighbours, so words can be composed separately, and only
+    the words that are not NFC already need the slow cluster-by-cluster pass.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for word in s.split(" "):
+        if word.isascii() or unicodedata.is_normalized("NFC", word):
+            out.append(word)
+            offsets.extend(range(pos, pos + len(word) + 1))  # the word and the space after it
+        else:
+            composed, word_offsets = _nfc_clusters(word)
+            out.append(composed)
+            offsets.extend(pos + i for i in word_offsets)
+        pos += len(word) + 1
+    offsets[-1] = len(s)  # there is no space after the last word
+    return " ".join(out), offsets
+
+
+def _nfc_clusters(s: str) -> tuple[str, list[int]]:
+    """NFC cluster by cluster (a starter and the marks that follow it); offsets as in normalize_with_map."""
     joins = _composes_backwards()
     out: list[str] = []
     offsets: list[int] = []
@@ -135,6 +158,16 @@ def normalize_with_map(s: str) -> tuple[str, list[int]]:
     in `s` where the character ``text[i]`` comes from, and ``offsets[len(text)] == len(s)``. Use
     :func:`input_span` to turn a span of `text` into the span of `s` that a user would highlight.
     """
+    text, offsets = normalize_with_sparse_map(s)
+    return text, list(range(len(s) + 1)) if offsets is None else offsets
+
+
+def normalize_with_sparse_map(s: str) -> tuple[str, list[int] | None]:
+    """Like :func:`normalize_with_map`, but the map is None when it is the identity.
+
+    It is the identity whenever nothing was removed or composed (most text: NFC, no zero-width
+    characters), which spares building a list as long as the text for every article.
+    """
     offsets: list[int] | None = None
     text = s
     if _REMOVED_RE.search(text):
@@ -142,10 +175,9 @@ def normalize_with_map(s: str) -> tuple[str, list[int]]:
     if not unicodedata.is_normalized("NFC", text):
         text, nfc_offsets = _nfc_with_map(text)
         offsets = nfc_offsets if offsets is None else [offsets[i] for i in nfc_offsets]
-    text = _fix_tones(text.translate(_SPACE_TABLE))
-    if offsets is None:
-        offsets = list(range(len(s) + 1))
-    return text, offsets
+    if _SPACES_RE.search(text):
+        text = _SPACES_RE.sub(" ", text)
+    return _fix_tones(text), offsets
 
 
 def normalize(s: str) -> str:
@@ -159,14 +191,17 @@ def normalize(s: str) -> str:
 
     Case is preserved; use ``normalize(s).casefold()`` to compare without case.
     """
-    return normalize_with_map(s)[0]
+    return normalize_with_sparse_map(s)[0]
 
 
-def input_span(s: str, offsets: list[int], start: int, end: int) -> tuple[int, int]:
+def input_span(s: str, offsets: list[int] | None, start: int, end: int) -> tuple[int, int]:
     """The span of the original `s` covering ``text[start:end]`` of ``normalize_with_map(s)``.
 
-    Invisible characters removed just before the end of the span are not included.
+    `offsets` may be None (the identity, from :func:`normalize_with_sparse_map`). Invisible
+    characters removed just before the end of the span are not included.
     """
+    if offsets is None:
+        return start, end
     if end <= start:
         return offsets[start], offsets[start]
     first, last = offsets[start], offsets[end]
@@ -197,25 +232,20 @@ def _fold_case_char(c: str) -> str:
     return c
 
 
-def _fold_table() -> dict[int, str | None]:
-    table: dict[int, str | None] = {ord("đ"): "d", ord("Đ"): "D", ord("ð"): "d", ord("Ð"): "D"}
-    for code in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
-        decomposed = unicodedata.normalize("NFD", chr(code))
-        if len(decomposed) > 1 and all(unicodedata.combining(c) for c in decomposed[1:]):
-            table[code] = decomposed[0]
-    for code in range(0x0300, 0x0370):
-        table[code] = None
-    return table
-
-
-_FOLD_TABLE = _fold_table()
+# Combining diacritics (Latin, Greek, Cyrillic and their extensions); other scripts' marks, such
+# as Indic vowel signs, are letters in all but name and are kept.
+MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_MARKS_RE = re.compile(f"[{MARKS}]+")
 
 
 def fold(s: str) -> str:
     """Remove diacritics (and map đ → d, Đ → D): "Đức" → "Duc", "giáo dục" → "giao duc".
 
     Meant for topics with ``fold_accents = true`` only: folding merges words that Vietnamese keeps
-    apart ("Nga"/"ngã"/"ngà" all become "nga"). The input is composed (NFC) first, so for NFC text
-    of Latin script the result has the same length as the input.
+    apart ("Nga"/"ngã"/"ngà" all become "nga"). The result is NFC; for NFC text of Latin script it
+    has the same length as the input.
     """
-    return unicodedata.normalize("NFC", s).translate(_FOLD_TABLE)
+    for letter, plain in (("đ", "d"), ("Đ", "D"), ("ð", "d"), ("Ð", "D")):
+        if letter in s:
+            s = s.replace(letter, plain)
+    return unicodedata.normalize("NFC", _MARKS_RE.sub("", unicodedata.normalize("NFD", s)))

@@ -28,6 +28,7 @@ Traps: "Nga" is Russia and a common female name ("Nguyễn Thị Nga", "Hằng N
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
@@ -39,17 +40,17 @@ import ahocorasick
 
 from monitor.errors import ConfigError
 from monitor.models import Hit, Match, Topic
-from monitor.text import fold, fold_case, input_span, normalize, normalize_with_map
+from monitor.text import MARKS, fold, fold_case, input_span, normalize, normalize_with_sparse_map
 
 __all__ = ["Matcher", "explain", "run_match"]
 
 SNIPPET_CONTEXT = 60
 """Characters of context on each side of a hit in its snippet."""
 
-# Separators: anything but letters, digits and combining marks; "_" too (word-segmented text).
-_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_SEP = re.compile(f"(?:[^\\w{_MARKS}]|_)+")
-_SPACE = re.compile(r"\s+")
+# Separators: anything but letters, digits and combining marks; "_" too (word-segmented text),
+# which is replaced by a space first (a single character class keeps the regex fast).
+_SEP = re.compile(f"[^\\w{MARKS}]+")
+_SEP_SPLIT = re.compile(f"([^\\w{MARKS}]+)")
 # What may stand between a sentence end and the first word of the next sentence.
 _SENTENCE_END = ".!?…:;\n"
 _OPENERS = " \t\r\"'“”‘’«»([{-–—•*"
@@ -57,72 +58,69 @@ _OPENERS = " \t\r\"'“”‘’«»([{-–—•*"
 TERM, EXACT, IGNORE, EXCLUDE = "term", "exact_case", "ignore", "exclude"
 
 
-@dataclass(frozen=True)
-class _Pattern:
-    """One term or phrase of one topic, compiled."""
+@dataclass(eq=False, slots=True)
+class _Group:
+    """One key of the automaton with one check, shared by every topic that uses it.
 
-    topic: int  # index into Matcher.topics
+    Topics often share terms ("Việt Nam", "Nga"): an occurrence is verified once per group, not
+    once per topic, and the Hits built for it are shared too.
+    """
+
     kind: str  # TERM, EXACT, IGNORE or EXCLUDE
-    text: str  # as the user wrote it
     ntokens: int
     tokens: tuple[str, ...]  # normalised, case kept: what exact_case compares against
-    fields: frozenset[str]
     folded: bool
+    fields: frozenset[str]
+    members: list[tuple[int, int, str]] = field(default_factory=list)  # topic, order in topic, text
+
+
+# Where a group occurred in one article: (field, index of the first token), in text order.
+_Seen = dict[_Group, list[tuple[str, int]]]
 
 
 def canonical_tokens(normalised: str) -> list[str]:
     """The tokens of already-normalised text, case kept: "Li-bi (LNA)" → ["Li", "bi", "LNA"]."""
-    return [t for t in _SEP.split(normalised) if t]
-
-
-def _canonical_line(low: str) -> str:
-    """" tok1 tok2 ... " from case-folded text: one space between tokens and at both ends."""
-    return " " + _SEP.sub(" ", low).strip(" ") + " "
-
-
-def _folded_line(line: str) -> str:
-    """fold(line), keeping one token per token even when a token was only combining marks."""
-    folded = fold(line)
-    if len(folded) == len(line):
-        return folded
-    return " " + " ".join(fold(t) or "\u25cc" for t in line[1:-1].split(" ")) + " "
+    return [t for t in _SEP.split(normalised.replace("_", " ")) if t]
 
 
 class _FieldView:
-    """One field of one article, normalised once, with lazily computed token positions."""
+    """One field of one article, normalised once; token positions and hits computed on demand."""
 
-    def __init__(self, raw: str) -> None:
+    def __init__(self, name: str, raw: str) -> None:
+        self.name = name
         self.raw = raw
-        self.norm, self.offsets = normalize_with_map(raw)
+        self.norm, self.offsets = normalize_with_sparse_map(raw)
         self.low = fold_case(self.norm)
-        self.line = _canonical_line(self.low)
-        self._spans: list[tuple[int, int]] | None = None
-        self._snippets: dict[tuple[int, int], str] = {}
+        # token, separator, token, ..., token (the first and last token may be empty)
+        self.parts = _SEP_SPLIT.split(self.low.replace("_", " "))
+        # the canonical line: " tok1 tok2 ... ", token k preceded by exactly k + 1 spaces
+        self.line = " " + " ".join(self.parts[0::2]) + " "
+        self._starts: list[int] | None = None
+        self._hits: dict[tuple[str, int, int], Hit] = {}
+        self.case_ok: dict[tuple[int, tuple[str, ...], bool], bool] = {}  # exact_case verdicts, shared by topics
 
-    @property
-    def spans(self) -> list[tuple[int, int]]:
-        """(start, end) of every token in the normalised text, in order."""
-        if self._spans is None:
-            spans, prev = [], 0
-            for m in _SEP.finditer(self.low):
-                if m.start() > prev:
-                    spans.append((prev, m.start()))
-                prev = m.end()
-            if prev < len(self.low):
-                spans.append((prev, len(self.low)))
-            self._spans = spans
-        return self._spans
+    def span(self, k: int) -> tuple[int, int]:
+        """(start, end) of token k in the normalised text."""
+        if self._starts is None:
+            self._starts = list(itertools.accumulate(map(len, self.parts), initial=0))
+        start = self._starts[2 * k]
+        return start, start + len(self.parts[2 * k])
 
     def token(self, k: int) -> str:
-        start, end = self.spans[k]
+        start, end = self.span(k)
         return self.norm[start:end]
 
-    def snippet(self, start: int, end: int) -> str:
-        """About SNIPPET_CONTEXT characters each side of norm[start:end], cut at spaces, with ellipses."""
-        key = (start, end)
-        if key not in self._snippets:
-            self._snippets[key] = _snippet(self.norm, start, end)
-        return self._snippets[key]
+    def hit(self, term: str, first: int, last: int) -> Hit:
+        """The Hit for tokens first..last, built once per article even when many topics share it."""
+        key = (term, first, last)
+        hit = self._hits.get(key)
+        if hit is None:
+            start, end = self.span(first)[0], self.span(last)[1]
+            raw_start, raw_end = input_span(self.raw, self.offsets, start, end)
+            hit = Hit(term=term, field=self.name, start=raw_start, end=raw_end,
+                      snippet=_snippet(self.norm, start, end))
+            self._hits[key] = hit
+        return hit
 
 
 def _snippet(text: str, start: int, end: int) -> str:
@@ -134,17 +132,8 @@ def _snippet(text: str, start: int, end: int) -> str:
     if right < len(text):
         space = text.rfind(" ", end, right)
         right = space if space > end + SNIPPET_CONTEXT // 2 else right
-    body = _SPACE.sub(" ", text[left:right]).strip()
+    body = " ".join(text[left:right].split())
     return ("…" if left > 0 else "") + body + ("…" if right < len(text) else "")
-
-
-@dataclass
-class _Found:
-    """Raw occurrences of one topic's patterns in one article, before ignore and exclude apply."""
-
-    terms: list[tuple[str, int, int, _Pattern]] = field(default_factory=list)  # field, first, last token
-    ignores: list[tuple[str, int, int]] = field(default_factory=list)
-    excluded_by: str | None = None
 
 
 class Matcher:
@@ -152,54 +141,83 @@ class Matcher:
 
     def __init__(self, topics: Sequence[Topic]) -> None:
         self.topics: tuple[Topic, ...] = tuple(topics)
-        keys: dict[bool, dict[str, list[_Pattern]]] = {False: {}, True: {}}
+        keys: dict[bool, dict[str, dict[tuple[Any, ...], _Group]]] = {False: {}, True: {}}
         for i, topic in enumerate(self.topics):
-            for pattern, key in _compile_topic(i, topic):
-                keys[pattern.folded].setdefault(key, []).append(pattern)
+            fields = frozenset(topic.fields)
+            for order, (kind, phrase, tokens, key) in enumerate(_compile_topic(topic)):
+                check = (kind, tokens if kind == EXACT else None, fields)
+                groups = keys[topic.fold_accents].setdefault(key, {})
+                if check not in groups:
+                    groups[check] = _Group(kind, len(tokens), tokens, topic.fold_accents, fields)
+                groups[check].members.append((i, order, phrase))
         self._plain = _automaton(keys[False])
         self._folded = _automaton(keys[True]) if keys[True] else None
         self._fields = frozenset(f for t in self.topics for f in t.fields)
+        self._fold_cache = _FoldCache()
 
     def match(self, fields: Mapping[str, str]) -> dict[str, Match]:
         """A Match for every topic with an occurrence of a term (counting, ignored, or vetoed).
 
         `fields` maps "title", "summary", "text" to text; ``Match.matched`` says whether the
-        article is in the topic. Topics come in configuration order.
+        article is in the topic. Topics come in configuration order, hits in field then text order.
         """
-        found: dict[int, _Found] = {}
+        seen: _Seen = {}
         views: dict[str, _FieldView] = {}
         for name, raw in fields.items():
             if name not in self._fields or not raw:
                 continue
-            view = views[name] = _FieldView(raw)
-            self._collect(name, view, self._plain, view.line, found)
+            view = views[name] = _FieldView(name, raw)
+            _scan(view, self._plain, view.line, seen)
             if self._folded is not None:
-                self._collect(name, view, self._folded, _folded_line(view.line), found)
-        return {self.topics[i].id: _build_match(self.topics[i].id, found[i], views)
-                for i in sorted(found) if found[i].terms}
+                # A token made only of marks folds to "": two spaces in a row, which neither
+                # matches a key nor changes the count of spaces before a token.
+                folded = " " + " ".join(map(self._fold_cache.__getitem__, view.parts[0::2])) + " "
+                _scan(view, self._folded, folded, seen)
+        by_topic: dict[int, list[tuple[_Group, int, str]]] = {}
+        for group in seen:
+            for topic, order, text in group.members:
+                by_topic.setdefault(topic, []).append((group, order, text))
+        shared: dict[tuple[_Group, str], tuple[Hit, ...]] = {}
+        result = {}
+        for i in sorted(by_topic):
+            m = _build_match(self.topics[i].id, by_topic[i], seen, views, shared)
+            if m is not None:
+                result[m.topic] = m
+        return result
 
     def matching(self, fields: Mapping[str, str]) -> list[Match]:
         """Only the Matches of topics the article is in."""
         return [m for m in self.match(fields).values() if m.matched]
 
-    def _collect(self, name: str, view: _FieldView, automaton: Any, line: str,
-                 found: dict[int, _Found]) -> None:
-        for first, patterns in _occurrences(automaton, line):
-            for p in patterns:
-                if name not in p.fields:
-                    continue
-                last = first + p.ntokens - 1
-                if p.kind == IGNORE:
-                    found.setdefault(p.topic, _Found()).ignores.append((name, first, last))
-                elif p.kind == EXCLUDE:
-                    f = found.setdefault(p.topic, _Found())
-                    f.excluded_by = f.excluded_by or p.text
-                elif p.kind == TERM or _case_ok(view, first, p):
-                    found.setdefault(p.topic, _Found()).terms.append((name, first, last, p))
+
+class _FoldCache(dict[str, str]):
+    """token → fold(token). Folding a whole text costs more than matching it; its words repeat
+    (Vietnamese has about 7,000 syllables), so folding each distinct token once is cheap."""
+
+    LIMIT = 200_000
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()  # bounded memory for a daemon that runs for months
+        folded = self[token] = fold(token)
+        return folded
 
 
-def _compile_topic(index: int, topic: Topic) -> Iterator[tuple[_Pattern, str]]:
-    fields = frozenset(topic.fields)
+def _scan(view: _FieldView, automaton: Any, line: str, seen: _Seen) -> None:
+    """Record in `seen` every occurrence that passes its group's field and case checks."""
+    name = view.name
+    for first, groups in _occurrences(automaton, line):
+        for g in groups:
+            if name in g.fields and (g.kind != EXACT or _case_ok_cached(view, first, g)):
+                where = seen.get(g)
+                if where is None:
+                    seen[g] = [(name, first)]
+                else:
+                    where.append((name, first))
+
+
+def _compile_topic(topic: Topic) -> Iterator[tuple[str, str, tuple[str, ...], str]]:
+    """(kind, phrase as written, its tokens, its automaton key) for every phrase of `topic`."""
     for kind, phrases in ((TERM, topic.terms), (EXACT, topic.exact_case), (IGNORE, topic.ignore),
                           (EXCLUDE, topic.exclude)):
         for phrase in phrases:
@@ -207,23 +225,21 @@ def _compile_topic(index: int, topic: Topic) -> Iterator[tuple[_Pattern, str]]:
             if not tokens:
                 raise ConfigError(f"[[topic]] {topic.id!r}: {kind} {phrase!r} has no letters or digits: "
                                   "remove it or write the word")
-            key = " " + fold_case(" ".join(tokens)) + " "
-            if topic.fold_accents:
-                key = fold(key)
-            yield _Pattern(index, kind, phrase, len(tokens), tokens, fields, topic.fold_accents), key
+            low = [fold_case(t) for t in tokens]
+            yield kind, phrase, tokens, " " + " ".join(map(fold, low) if topic.fold_accents else low) + " "
 
 
-def _automaton(keys: Mapping[str, list[_Pattern]]) -> Any:
+def _automaton(keys: Mapping[str, Mapping[Any, _Group]]) -> Any:
     automaton = ahocorasick.Automaton()
-    for key, patterns in keys.items():
-        automaton.add_word(key, (len(key), tuple(patterns)))
+    for key, groups in keys.items():
+        automaton.add_word(key, (len(key), tuple(groups.values())))
     if keys:
         automaton.make_automaton()
     return automaton
 
 
-def _occurrences(automaton: Any, line: str) -> Iterator[tuple[int, tuple[_Pattern, ...]]]:
-    """(index of the first token, patterns) for every key found in the canonical line.
+def _occurrences(automaton: Any, line: str) -> Iterator[tuple[int, tuple[_Group, ...]]]:
+    """(index of the first token, groups) for every key found in the canonical line.
 
     The token index is the number of spaces before the key's first letter, minus one; it is
     counted incrementally because the automaton reports keys in order of their end.
@@ -231,17 +247,25 @@ def _occurrences(automaton: Any, line: str) -> Iterator[tuple[int, tuple[_Patter
     if automaton.kind != ahocorasick.AHOCORASICK:
         return
     pos = spaces = 0
-    for end, (length, patterns) in automaton.iter(line):
+    for end, (length, groups) in automaton.iter(line):
         target = end - length + 2  # just past the key's leading space
         if target >= pos:
             spaces += line.count(" ", pos, target)
         else:
             spaces -= line.count(" ", target, pos)
         pos = target
-        yield spaces - 1, patterns
+        yield spaces - 1, groups
 
 
-def _case_ok(view: _FieldView, first: int, p: _Pattern) -> bool:
+def _case_ok_cached(view: _FieldView, first: int, p: _Group) -> bool:
+    key = (first, p.tokens, p.folded)
+    verdict = view.case_ok.get(key)
+    if verdict is None:
+        verdict = view.case_ok[key] = _case_ok(view, first, p)
+    return verdict
+
+
+def _case_ok(view: _FieldView, first: int, p: _Group) -> bool:
     """Whether an occurrence of an exact_case term has the user's capitalisation.
 
     Exactly as written always counts. Two deliberate allowances:
@@ -251,7 +275,7 @@ def _case_ok(view: _FieldView, first: int, p: _Pattern) -> bool:
       another capitalised word) the upper-case form counts, since capitals there say nothing.
     A lone upper-case word in ordinary text ("đội NGA") does not count.
     """
-    words = [view.token(first + i) for i in range(p.ntokens)]
+    words = [view.token(k) for k in range(first, first + p.ntokens)]
     wanted = p.tokens
     if p.folded:
         words, wanted = [fold(w) for w in words], tuple(fold(w) for w in wanted)
@@ -265,45 +289,74 @@ def _case_ok(view: _FieldView, first: int, p: _Pattern) -> bool:
 
 
 def _sentence_start(view: _FieldView, k: int) -> bool:
-    i = view.spans[k][0] - 1
+    start = view.span(k)[0]
+    i = start - 1
     while i >= 0 and view.norm[i] in _OPENERS:
         i -= 1
-    return i < 0 or view.norm[i] in _SENTENCE_END or "\n" in view.norm[i + 1:view.spans[k][0]]
+    return i < 0 or view.norm[i] in _SENTENCE_END or "\n" in view.norm[i + 1:start]
 
 
 def _caps_neighbour(view: _FieldView, k: int) -> bool:
     """Whether the nearest word (with letters) before or after token k is in capitals too."""
     neighbours = []
+    count = len(view.parts) // 2 + 1
     for step in (-1, 1):
         j = k + step
-        while 0 <= j < len(view.spans) and view.token(j).lower() == view.token(j).upper():
-            j += step  # numbers and the like say nothing about case
-        if 0 <= j < len(view.spans):
+        while 0 <= j < count and view.token(j).lower() == view.token(j).upper():
+            j += step  # numbers, and the empty token at either end, say nothing about case
+        if 0 <= j < count:
             neighbours.append(view.token(j))
     return not neighbours or any(len(w) > 1 and w.isupper() for w in neighbours)
 
 
-def _build_match(topic_id: str, found: _Found, views: Mapping[str, _FieldView]) -> Match:
-    """Turn raw occurrences into Hits: masked by ignore phrases or counting; longest first."""
-    hits: list[Hit] = []
+def _build_match(topic_id: str, found: list[tuple[_Group, int, str]], seen: _Seen,
+                 views: Mapping[str, _FieldView], shared: dict[tuple[_Group, str], tuple[Hit, ...]]) -> Match | None:
+    """The Match of one topic from the groups of its phrases that occurred; None without a term."""
+    terms: list[tuple[_Group, int, str]] = []
+    ignores: list[_Group] = []
+    exclude: tuple[int, str] | None = None  # the first one listed that occurs
+    for g, order, text in found:
+        if g.kind == TERM or g.kind == EXACT:
+            terms.append((g, order, text))
+        elif g.kind == IGNORE:
+            ignores.append(g)
+        elif exclude is None or order < exclude[0]:
+            exclude = (order, text)
+    if not terms:
+        return None
+    excluded_by = exclude[1] if exclude else None
+    if len(terms) == 1 and not ignores:  # the usual case: hits shared with other topics
+        g, _, text = terms[0]
+        if (g, text) not in shared:
+            shared[g, text] = tuple(views[name].hit(text, first, first + g.ntokens - 1) for name, first in seen[g])
+        return Match(topic=topic_id, hits=shared[g, text], excluded_by=excluded_by)
+    counted: list[Hit] = []
     ignored: list[Hit] = []
-    seen: dict[str, int] = {}  # field -> last token covered by a kept occurrence
-    rank = {name: i for i, name in enumerate(views)}
-    for name, first, last, p in sorted(found.terms, key=lambda o: (rank[o[0]], o[1], -o[2])):
-        if last <= seen.get(name, -1):
-            continue  # same span found by another term, or inside a longer term ("Khalifa Haftar")
-        seen[name] = last
-        view = views[name]
-        hit = _hit(p.text, name, view, first, last)
-        masked = any(n == name and a <= first and last <= b for n, a, b in found.ignores)
-        (ignored if masked else hits).append(hit)
-    return Match(topic=topic_id, hits=tuple(hits), ignored=tuple(ignored), excluded_by=found.excluded_by)
+    masks = [(name, first, first + g.ntokens - 1) for g in ignores for name, first in seen[g]]
+    for name, first, last, text in _outermost(terms, seen, list(views)):
+        hit = views[name].hit(text, first, last)
+        masked = any(n == name and a <= first and last <= b for n, a, b in masks)
+        (ignored if masked else counted).append(hit)
+    return Match(topic=topic_id, hits=tuple(counted), ignored=tuple(ignored), excluded_by=excluded_by)
 
 
-def _hit(term: str, name: str, view: _FieldView, first: int, last: int) -> Hit:
-    start, end = view.spans[first][0], view.spans[last][1]
-    raw_start, raw_end = input_span(view.raw, view.offsets, start, end)
-    return Hit(term=term, field=name, start=raw_start, end=raw_end, snippet=view.snippet(start, end))
+def _outermost(terms: list[tuple[_Group, int, str]], seen: _Seen,
+               field_order: list[str]) -> list[tuple[str, int, int, str]]:
+    """Occurrences of several terms in field and text order, without those nested in another.
+
+    "Khalifa Haftar" hides the "Haftar" inside it; when two terms cover the same words ("Li-bi"
+    and "Li bi"), the one listed first in the topic reports them.
+    """
+    rank = {name: i for i, name in enumerate(field_order)}
+    occurrences = sorted((rank[name], first, -(first + g.ntokens - 1), order, name, text)
+                         for g, order, text in terms for name, first in seen[g])
+    kept: list[tuple[str, int, int, str]] = []
+    for _, first, negative_last, _, name, text in occurrences:
+        last = -negative_last
+        if kept and kept[-1][0] == name and last <= kept[-1][2]:
+            continue
+        kept.append((name, first, last, text))
+    return kept
 
 
 # --------------------------------------------------------------------------- explaining

@@ -146,3 +146,14 @@ def test_fold_keeps_the_length_of_nfc_text() -> None:
 def test_fold_case_keeps_length(s: str) -> None:
     assert len(fold_case(s)) == len(s)
     assert fold_case("NGA TẤN CÔNG") == "nga tấn công"
+
+
+@pytest.mark.parametrize("s", ["", " ", nfd("Hà Nội  hòa "), " " + nfd("ộ") + " x", nfd("Nguyễn Thị Nga\nHà Nội"),
+                               nfd("Li\u200b-bi\u00a0 Hoà") + "  ", "Ω\u2126 A\u030a\u212b"])
+def test_map_of_non_nfc_text_word_by_word(s: str) -> None:
+    text, offsets = normalize_with_map(s)
+    assert text == normalize(s)
+    assert len(offsets) == len(text) + 1 and offsets[-1] == len(s)
+    assert offsets == sorted(offsets)
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    assert all(s[offsets[i]] in " \u00a0" for i in spaces)
