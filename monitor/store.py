@@ -152,6 +152,29 @@ def m002_events(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m003_delivery(db: sqlite_utils.Database) -> None:
+    """Delivery shaping (issue 6): an alert's toll for urgent_if, why it is held and until when,
+    the digest that carried it; and each feed's source-health episode."""
+    db.executescript(
+        """
+        ALTER TABLE outbox ADD COLUMN killed INTEGER;
+        ALTER TABLE outbox ADD COLUMN injured INTEGER;
+        ALTER TABLE outbox ADD COLUMN hold TEXT;
+        ALTER TABLE outbox ADD COLUMN digest INTEGER;
+        CREATE INDEX outbox_channel ON outbox(target, url_hash, status, id);
+        CREATE INDEX outbox_digest ON outbox(digest) WHERE digest IS NOT NULL;
+        ALTER TABLE feeds ADD COLUMN health_problem TEXT;
+        ALTER TABLE feeds ADD COLUMN health_detail TEXT;
+        ALTER TABLE feeds ADD COLUMN health_since REAL;
+        ALTER TABLE feeds ADD COLUMN health_polls INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE feeds ADD COLUMN health_seen_poll REAL;
+        ALTER TABLE feeds ADD COLUMN health_alerted_at REAL;
+        CREATE INDEX articles_feed_seen ON articles(feed, first_seen);
+        """
+    )
+
+
 @dataclass(frozen=True)
 class FeedState:
     url: str
@@ -170,6 +193,12 @@ class FeedState:
     last_items: int | None = None
     next_poll_at: float = 0.0
     warning: str | None = None
+    health_problem: str | None = None  # the open source-health episode: failing, rule, empty or quiet
+    health_detail: str | None = None
+    health_since: float | None = None
+    health_polls: int = 0  # polls seen with that problem
+    health_seen_poll: float | None = None  # last_poll_at when the health check last looked
+    health_alerted_at: float | None = None  # when the episode's alert was queued (None: not yet)
 
 
 @dataclass(frozen=True)
@@ -181,17 +210,21 @@ class OutboxItem:
     url_hash: str
     topics: tuple[str, ...]
     article: str | None
-    kind: str  # "article", "event", "update", "health", "test"
+    kind: str  # "article", "event", "update", "health", "digest", "fallback", "test"
     title: str
     body: str
     body_format: str = "text"
     id: int | None = None
-    status: str = "pending"
+    status: str = "pending"  # pending, sent, failed; folded: carried by the digest row `digest`
     attempts: int = 0
     created_at: float = 0.0
-    next_attempt_at: float = 0.0
+    next_attempt_at: float = 0.0  # for a held row: when its digest is due
     sent_at: float | None = None
     last_error: str | None = None
+    killed: int | None = None  # the alert's figures, for urgent_if
+    injured: int | None = None
+    hold: str | None = None  # why it waits for a digest: digest, quiet or cap (None: in line to send)
+    digest: int | None = None
 
 
 @dataclass(frozen=True)
@@ -435,9 +468,10 @@ class Store:
         for it in items:
             cur = conn.execute(
                 """INSERT OR IGNORE INTO outbox (key, target, url_hash, topics, article, kind, title, body,
-                   body_format, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   body_format, created_at, next_attempt_at, killed, injured)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (it.key, it.target, it.url_hash, json.dumps(it.topics), it.article, it.kind, it.title, it.body,
-                 it.body_format, now, now),
+                 it.body_format, now, now, it.killed, it.injured),
             )
             created += cur.rowcount
         return created
@@ -458,11 +492,69 @@ class Store:
         return [_outbox_item(r) for r in self._rows(f"SELECT * FROM outbox WHERE status IN ({marks}) ORDER BY id", statuses)]
 
     def mark_sent(self, item_id: int, *, now: float) -> None:
+        """The row was delivered; so were the alerts a digest row carried."""
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
                 (now, item_id),
             )
+            conn.execute("UPDATE outbox SET status = 'sent', sent_at = ? WHERE digest = ? AND status = 'folded'",
+                         (now, item_id))
+
+    def channels(self) -> list[tuple[str, str]]:
+        """(target, url_hash) of every channel with undelivered alerts, in order of its oldest one."""
+        rows = self._rows("""SELECT target, url_hash, MIN(id) AS first FROM outbox WHERE status = 'pending'
+                             GROUP BY target, url_hash ORDER BY first""")
+        return [(r["target"], r["url_hash"]) for r in rows]
+
+    def queue(self, target: str, url_hash: str, *, limit: int = 100) -> list[OutboxItem]:
+        """The channel's alerts in line to be sent (not held for a digest), oldest first."""
+        rows = self._rows(
+            """SELECT * FROM outbox WHERE target = ? AND url_hash = ? AND status = 'pending' AND hold IS NULL
+               ORDER BY id LIMIT ?""",
+            (target, url_hash, limit),
+        )
+        return [_outbox_item(r) for r in rows]
+
+    def held(self, target: str, url_hash: str) -> list[tuple[OutboxItem, str | None]]:
+        """The channel's alerts waiting for a digest, oldest first, with their article's link."""
+        rows = self._rows(
+            """SELECT o.*, a.url AS article_url FROM outbox o LEFT JOIN articles a ON a.key = o.article
+               WHERE o.target = ? AND o.url_hash = ? AND o.status = 'pending' AND o.hold IS NOT NULL
+               ORDER BY o.id""",
+            (target, url_hash),
+        )
+        return [(_outbox_item({k: v for k, v in r.items() if k != "article_url"}), r["article_url"]) for r in rows]
+
+    def hold(self, item_id: int, reason: str, *, until: float) -> None:
+        """Take an alert out of line until its digest is due (`until`)."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE outbox SET hold = ?, next_attempt_at = ? WHERE id = ?", (reason, until, item_id))
+
+    def fold(self, members: Sequence[int], digest: OutboxItem, *, now: float) -> int:
+        """Write the digest row and mark `members` as carried by it, in one transaction; returns its id."""
+        with self.transaction() as conn:
+            self._insert_outbox(conn, [digest], now)
+            (digest_id,) = conn.execute("SELECT id FROM outbox WHERE key = ?", (digest.key,)).fetchone()
+            conn.executemany("UPDATE outbox SET status = 'folded', digest = ? WHERE id = ? AND status = 'pending'",
+                             [(digest_id, m) for m in members])
+        return int(digest_id)
+
+    def sent_since(self, target: str, url_hash: str, since: float) -> list[float]:
+        """When the channel's messages (digests count once, not their alerts) went out since `since`."""
+        rows = self._rows(
+            """SELECT sent_at FROM outbox WHERE target = ? AND url_hash = ? AND status = 'sent' AND digest IS NULL
+               AND sent_at >= ? ORDER BY sent_at""",
+            (target, url_hash, since),
+        )
+        return [float(r["sent_at"]) for r in rows]
+
+    def give_up(self, item_id: int, error: str, fallback: Sequence[OutboxItem], *, now: float) -> None:
+        """Mark an alert failed (it stays visible) and queue the fallback target's notice with it."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?, status = 'failed' WHERE id = ?",
+                         (error, item_id))
+            self._insert_outbox(conn, fallback, now)
 
     def mark_failed_attempt(self, item_id: int, error: str, *, next_attempt_at: float | None) -> None:
         """Record a failed attempt: retry at next_attempt_at, or give up (status 'failed') when None."""
@@ -483,6 +575,30 @@ class Store:
                 sql += " AND id = ?"
                 params += (item_id,)
             return conn.execute(sql, params).rowcount
+
+    # ------------------------------------------------------------------ source health
+
+    def publishing(self, feed: str, *, since: float, after: float) -> tuple[int, float | None]:
+        """(articles of `feed` first seen since `since` and after `after`, the latest first_seen):
+        two lookups on the (feed, first_seen) index. `after` leaves out the first poll's backlog."""
+        row = self._rows(
+            """SELECT (SELECT COUNT(*) FROM articles WHERE feed = ? AND first_seen >= ? AND first_seen > ?) AS n,
+                      (SELECT MAX(first_seen) FROM articles WHERE feed = ?) AS latest""",
+            (feed, since, after, feed),
+        )[0]
+        return int(row["n"]), row["latest"]
+
+    def record_health(self, url: str, *, problem: str | None, detail: str | None, since: float | None, polls: int,
+                      seen_poll: float | None, alerted_at: float | None, alerts: Sequence[OutboxItem] = (),
+                      now: float) -> None:
+        """A feed's health episode and the alerts it causes, in one transaction."""
+        with self.transaction() as conn:
+            conn.execute(
+                """UPDATE feeds SET health_problem = ?, health_detail = ?, health_since = ?, health_polls = ?,
+                   health_seen_poll = ?, health_alerted_at = ? WHERE url = ?""",
+                (problem, detail, since, polls, seen_poll, alerted_at, url),
+            )
+            self._insert_outbox(conn, alerts, now)
 
     # ------------------------------------------------------------------ cycles and status
 
@@ -587,8 +703,11 @@ def _translated(what: str) -> Iterator[None]:
         text = str(e)
         if "locked" in text or "busy" in text:
             raise StoreError(f"{what}: the database is locked by another process (a backup or a sqlite3 shell?); will retry") from e
-        if "full" in text:
-            raise StoreError(f"{what}: the disk is full; free space and the daemon will carry on") from e
+        if "full" in text or "disk I/O error" in text:
+            raise StoreError(
+                f"{what}: the database cannot grow ({text}: disk full or a file size limit?); "
+                "nothing is lost: free space and the daemon carries on"
+            ) from e
         raise StoreError(f"{what}: {text}") from e
     except sqlite3.DatabaseError as e:
         raise StoreError(f"{what}: {e}") from e
