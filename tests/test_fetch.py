@@ -7,11 +7,14 @@ Deadlines are set to a few seconds so the hostile cases end quickly; timing boun
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import logging
+import os
 import shutil
 import ssl
 import subprocess
+import threading
 import time
 import tracemalloc
 import zlib
@@ -490,10 +493,12 @@ def test_not_an_http_address(url: str) -> None:
 @pytest.mark.parametrize(
     "reply",
     [
-        b"SSH-2.0-OpenSSH_9.6\r\n",
-        b"",
-        b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort",
-        b"HTTP/1.1 999\r\n\r\n",
+        b"SSH-2.0-OpenSSH_9.6\r\n",  # not HTTP at all
+        b"",  # hangs up at once
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort",  # body cut short
+        b"HTTP/1.1 999\r\n\r\n",  # a status no one defined
+        b"HTTP/1.1 200 OK\r\nX-Junk: " + b"a" * 200_000 + b"\r\n\r\n",  # a 200 KB header
+        b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
     ],
 )
 def test_broken_replies_become_fetch_errors(http_server: LocalServer, reply: bytes) -> None:
@@ -744,3 +749,63 @@ def test_robots_crawl_delay_spaces_requests(http_server: LocalServer) -> None:
     run(lambda f: f.get_page(http_server.url("/a.html")))
     (_, robots_start, _), (_, page_start, _) = sorted(log, key=lambda entry: entry[1])
     assert page_start - robots_start > 0.9
+
+
+# --------------------------------------------------------------------------- months of running
+
+
+def test_many_fetches_over_few_slots_all_finish(http_server: LocalServer) -> None:
+    with QuickLocalServer() as second, QuickLocalServer() as third:
+        servers = (http_server, second, third)
+        for srv in servers:
+            srv.routes["/feed"] = FEED
+
+        async def many(f: Fetcher) -> list[FetchResult]:
+            return list(
+                await asyncio.gather(*(f.get(srv.url("/feed")) for srv in servers for _ in range(20)))
+            )
+
+        results = run(many, per_host=2, max_in_flight=3)
+    assert len(results) == 60 and {r.status for r in results} == {200}
+
+
+def test_a_cancelled_fetch_gives_its_slots_back(http_server: LocalServer) -> None:
+    arrived = threading.Event()
+
+    def hold(handler: object) -> None:
+        arrived.set()
+        hang(handler)  # type: ignore[arg-type]
+
+    http_server.routes["/hang"] = hold
+    http_server.routes["/feed"] = FEED
+
+    async def cancel_then_fetch(f: Fetcher) -> FetchResult:
+        stuck = asyncio.create_task(f.get(http_server.url("/hang")))
+        assert await asyncio.to_thread(arrived.wait, 5)  # the server holds the request
+        stuck.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await stuck
+        return await f.get(http_server.url("/feed"))  # one slot per host, one in all: must be free
+
+    assert run(cancel_then_fetch, per_host=1, max_in_flight=1).status == 200
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="counts open descriptors in /proc")
+def test_failed_fetches_leave_no_descriptors_behind(http_server: LocalServer) -> None:
+    http_server.routes["/big"] = endless()
+    http_server.routes["/gone"] = Response(b"", status=410)
+    http_server.routes["/evil"] = Response(status=302, headers={"Location": "file:///etc/passwd"})
+    http_server.routes["/feed"] = FEED
+    limits = FetchLimits(max_bytes=128 * 1024, deadline=3, backoff=0.01)
+
+    async def rounds(f: Fetcher) -> list[int]:
+        counts = []
+        for _ in range(6):
+            for path in ("/big", "/gone", "/evil", "/feed"):
+                with contextlib.suppress(FetchError):
+                    await f.get(http_server.url(path))
+            counts.append(len(os.listdir("/proc/self/fd")))
+        return counts
+
+    counts = run(rounds, limits=limits)
+    assert counts[-1] - counts[0] <= 2, counts
