@@ -27,6 +27,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
+from itertools import accumulate
+from operator import sub
 from typing import Any, TextIO
 from urllib.parse import urljoin, urlsplit
 
@@ -303,27 +305,25 @@ def decode_html(data: bytes, content_type: str | None) -> str:
 
 # --------------------------------------------------------------------------- parsing
 
-_TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]{0,15})")
-_FLAT = {b"p", b"li", b"br", b"img", b"meta", b"link", b"input", b"hr", b"td", b"tr", b"th", b"option",
-         b"dt", b"dd", b"source", b"wbr", b"col", b"area", b"base", b"embed", b"param", b"track"}
+# Start and end tags of elements that nest (void and self-closing-by-sibling elements left out).
+_NESTING_TAG = re.compile(
+    rb"<(/?)(?!(?:p|li|br|img|meta|link|input|hr|td|tr|th|option|dt|dd|source|wbr|col|area|base|embed|param"
+    rb"|track)[\s/>])[A-Za-z]",
+    re.IGNORECASE,
+)
 
 
 def _nesting(data: bytes) -> int:
-    """Nesting depth of the markup, counted far enough to know whether it passes MAX_DEPTH."""
+    """Deepest nesting of the markup (0 when it has too few tags to matter).
+
+    The running depth, floored at 0 for stray end tags, is S[n] - min(S[0..n]) where S is the
+    running sum of +1 (start) and -1 (end): computed with accumulate(), no Python loop per tag.
+    """
     if data.count(b"<") <= MAX_DEPTH:
         return 0
-    depth = peak = 0
-    for match in _TAG.finditer(data):
-        if match.group(2).lower() in _FLAT:
-            continue
-        if match.group(1):
-            depth = max(0, depth - 1)
-        else:
-            depth += 1
-            peak = max(peak, depth)
-            if peak > MAX_DEPTH:
-                break
-    return peak
+    steps = map({b"": 1, b"/": -1}.__getitem__, _NESTING_TAG.findall(data))
+    sums = list(accumulate(steps, initial=0))
+    return max(map(sub, sums, accumulate(sums, min)))
 
 
 def _parse(html: bytes, content_type: str | None, source: str | None) -> LexborHTMLParser:
