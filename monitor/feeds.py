@@ -30,9 +30,10 @@ from __future__ import annotations
 import codecs
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from html.entities import html5, name2codepoint
+from typing import cast
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -320,7 +321,7 @@ def _strip_prolog(text: str, warnings: list[str]) -> str:
 
 def _is_known_root(text: str, at: int) -> bool:
     m = _ELEMENT_NAME.match(text, at)
-    return bool(m) and m.group(1).rsplit(":", 1)[-1].lower() in _KNOWN_ROOTS
+    return m is not None and m.group(1).rsplit(":", 1)[-1].lower() in _KNOWN_ROOTS
 
 
 def _doctype_end(text: str, start: int) -> int:
@@ -402,7 +403,8 @@ def _lxml_parse(text: str, url: str | None, warnings: list[str]) -> etree._Eleme
         recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
         remove_comments=True, remove_pis=True, encoding="utf-8",
     )
-    root = etree.fromstring(text.encode("utf-8", errors="replace"), parser, base_url=url)
+    body = text.encode("utf-8", errors="replace")
+    root = etree.fromstring(body, parser, base_url=url) if url else etree.fromstring(body, parser)
     if root is None:
         raise NotAFeed(f"{_where(url)}: no XML element found, not a feed: check the feed URL", source=url)
     errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
@@ -439,9 +441,9 @@ class _Names:
     def __init__(self, root: etree._Element) -> None:
         self.root_ns = _ns(root.tag)
         self.cache: dict[str, tuple[str, str]] = {}
-        self._specs: dict[int, dict[object, object]] = {}
+        self._specs: dict[int, dict[object, tuple[str, int] | None]] = {}
 
-    def specs(self, table: dict[tuple[str, str], tuple[str, int]]) -> dict[object, object]:
+    def specs(self, table: dict[tuple[str, str], tuple[str, int]]) -> dict[object, tuple[str, int] | None]:
         """A per-document memo of tag -> table entry (tags repeat thousands of times)."""
         return self._specs.setdefault(id(table), {})
 
@@ -479,7 +481,6 @@ def _local(tag: object) -> str:
 
 # (kind, local name) -> (field, rank): the lowest rank present wins.
 _Table = dict[tuple[str, str], tuple[str, int]]
-_UNSEEN: object = object()
 _ENTRY_FIELDS: _Table = {
     ("core", "title"): ("title", 0), ("dc", "title"): ("title", 1), ("media", "title"): ("title", 2),
     ("core", "description"): ("summary", 0), ("core", "summary"): ("summary", 0),
@@ -505,8 +506,9 @@ def _fields(el: etree._Element, names: _Names, table: _Table) -> dict[str, list[
     found: dict[str, list[tuple[int, etree._Element]]] = {}
     for child in el:
         tag = child.tag
-        spec = specs.get(tag, _UNSEEN)
-        if spec is _UNSEEN:
+        if tag in specs:
+            spec = specs[tag]
+        else:
             spec = specs[tag] = table.get(names(tag))
         if spec is not None:
             found.setdefault(spec[0], []).append((spec[1], child))
@@ -565,8 +567,13 @@ def _entry(item: etree._Element, names: _Names, url: str | None, warnings: list[
     )
 
 
+def _itertext(el: etree._Element) -> str:
+    """All text inside `el` (lxml yields str for documents parsed from bytes with an encoding)."""
+    return "".join(cast("Iterator[str]", el.itertext()))
+
+
 def _clean_id(el: etree._Element) -> str | None:
-    return "".join(el.itertext()).strip()[:MAX_TITLE] or None
+    return _itertext(el).strip()[:MAX_TITLE] or None
 
 
 def _first_text(els: list[etree._Element] | None, *, atom: bool, cap: int, warnings: list[str],
@@ -589,7 +596,7 @@ def _element_text(el: etree._Element, *, atom: bool, cap: int, warnings: list[st
         raw = html.escape(el.text or "", quote=False) + "".join(
             etree.tostring(c, encoding="unicode", with_tail=True) for c in el)
     else:
-        raw = "".join(el.itertext())
+        raw = _itertext(el)
     if len(raw) > cap * 8:
         raw = raw[: cap * 8]
     if xhtml:
@@ -615,7 +622,7 @@ def _best_link(els: list[etree._Element] | None, url: str | None) -> str | None:
             if (el.get("rel") or "alternate").strip().lower() != "alternate":
                 continue
         else:
-            href = "".join(el.itertext())
+            href = _itertext(el)
         link = _absolute(href.strip(), el, url)
         if link:
             return link
@@ -660,7 +667,7 @@ def _absolute(href: str, el: etree._Element, url: str | None) -> str | None:
 def _date(els: list[etree._Element] | None) -> datetime | None:
     """The first date that parses, in the order `_fields` ranked them."""
     for el in els or ():
-        dt = parse_date("".join(el.itertext()))
+        dt = parse_date(_itertext(el))
         if dt is not None:
             return dt
     return None
@@ -669,7 +676,7 @@ def _date(els: list[etree._Element] | None) -> datetime | None:
 def _ttl(els: list[etree._Element] | None) -> int | None:
     if not els:
         return None
-    text = "".join(els[0].itertext()).strip()
+    text = _itertext(els[0]).strip()
     return int(text) if text.isdigit() and int(text) <= 60 * 24 * 365 else None
 
 
@@ -687,11 +694,11 @@ def _read_sitemap(root: etree._Element, url: str | None, warnings: list[str]) ->
         for el in node.iter():
             key = names(el.tag)
             if key == ("core", "loc"):
-                loc = loc or _absolute("".join(el.itertext()), el, url)
+                loc = loc or _absolute(_itertext(el), el, url)
             elif key == ("news", "title"):
                 title = _element_text(el, atom=False, cap=MAX_TITLE, warnings=warnings, multiline=False)
             elif key == ("news", "publication_date") or (key == ("core", "lastmod") and when is None):
-                when = parse_date("".join(el.itertext())) or when
+                when = parse_date(_itertext(el)) or when
         if loc:
             entries.append(Entry(id=loc, link=loc, title=title or "", published=when))
     return ParsedFeed(title="", link=url, entries=tuple(entries), warnings=tuple(dict.fromkeys(warnings)))
@@ -727,7 +734,7 @@ _BLOCK = re.compile(
     r"|figcaption|pre|hr|dt|dd)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?", re.I)
 _TAG = re.compile(r"</?[A-Za-z][^\s/>\"']*(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?|<![^>]*>?|<\?[^>]*>?")
 _CTRL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CTRL_MAP = {c: None for c in [*range(0x00, 0x20), 0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+_CTRL_MAP: dict[int, str | None] = {c: None for c in [*range(0x00, 0x20), 0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 _CTRL_MAP.update({c: bytes([c]).decode("cp1252", errors="ignore") or None for c in range(0x80, 0xA0)})
 _CTRL_MAP.update({9: " ", 10: "\n", 13: "\n", 12: " ", 11: " "})
 _SPACES = re.compile(r"[\t\r\n\f\v][ \t\r\n\f\v]*| [ \t\r\n\f\v]+")  # runs that are not one space
