@@ -19,7 +19,11 @@ from click.testing import CliRunner
 from monitor.cli import cli
 from tests.server import LocalServer
 from tests.smtp import free_port
-from tests.test_end_to_end import HAFTAR, NOW, chat_messages, rfc822, rss, write_config
+from tests.test_end_to_end import NOW, chat_messages, rfc822, rss, write_config
+
+CAPTURE = {"title": "LNA chiếm được sân bay quốc tế Tripoli",
+           "summary": "Lực lượng của tướng Haftar đã chiếm được sân bay quốc tế Tripoli sau nhiều giờ giao tranh.",
+           "link": "https://tuoitre.vn/lna-chiem-san-bay-tripoli.htm"}
 
 
 class NotifySocket:
@@ -52,7 +56,7 @@ class NotifySocket:
 
 @pytest.fixture
 def daemon_setup(tmp_path: Path, http_server: LocalServer) -> Iterator[tuple[Path, NotifySocket, int]]:
-    http_server.routes["/feed.rss"] = rss([{**HAFTAR, "when": rfc822(NOW)}])
+    http_server.routes["/feed.rss"] = rss([{**CAPTURE, "when": rfc822(NOW)}])
     port = free_port()
     config = write_config(
         tmp_path, http_server, feeds=[("Tuổi Trẻ", "/feed.rss")],
@@ -98,7 +102,7 @@ def test_daemon_speaks_sd_notify_reloads_serves_http_and_stops_cleanly(
         assert code == 200 and 'news_monitor_feed_consecutive_failures{feed="Tuổi Trẻ"} 0' in metrics
         assert 'news_monitor_outbox_alerts{status="pending"} 0' in metrics
         code, atom = get(port, "/topics/libya.atom")
-        assert code == 200 and "<entry>" in atom and "Tripoli" in atom and HAFTAR["link"] in atom
+        assert code == 200 and "<entry>" in atom and "capture" in atom and CAPTURE["link"] in atom
         assert get(port, "/topics/nope.atom")[0] == 404
 
         out = CliRunner().invoke(cli, ["status", "--json", "--config", str(config)])
@@ -138,7 +142,7 @@ def test_daemon_speaks_sd_notify_reloads_serves_http_and_stops_cleanly(
 def test_pruning_keeps_identities(tmp_path: Path, http_server: LocalServer) -> None:
     from monitor.store import Store
 
-    http_server.routes["/feed.rss"] = rss([{**HAFTAR, "when": rfc822(NOW)}])
+    http_server.routes["/feed.rss"] = rss([{**CAPTURE, "when": rfc822(NOW)}])
     config = write_config(tmp_path, http_server, feeds=[("Tuổi Trẻ", "/feed.rss")],
                           alerts=f'[[alert]]\nname = "chat"\nurls = ["json://127.0.0.1:{http_server.port}/hook"]\n')
     runner = CliRunner()
@@ -148,11 +152,11 @@ def test_pruning_keeps_identities(tmp_path: Path, http_server: LocalServer) -> N
     assert counts["articles"] == 1 and counts["alerts"] == 1 and counts["events"] >= 1
     assert store.counts()["articles"] == 0
     # the pruned article comes back in the feed: it is not new, no alert
-    http_server.routes["/feed.rss"] = rss([{**HAFTAR, "link": HAFTAR["link"] + "?utm_source=x", "when": rfc822(NOW)}])
+    http_server.routes["/feed.rss"] = rss([{**CAPTURE, "link": CAPTURE["link"] + "?utm_source=x", "when": rfc822(NOW)}])
     runner.invoke(cli, ["once", "--config", str(config)])
     assert len(chat_messages(http_server)) == 1
     assert store.counts()["articles"] == 0
 
     backup = tmp_path / "backup.db"
     assert runner.invoke(cli, ["backup", "--config", str(config), str(backup)]).exit_code == 0
-    assert Store.open(backup).known_keys([HAFTAR["link"]]) == {HAFTAR["link"]}
+    assert Store.open(backup).known_keys([CAPTURE["link"]]) == {CAPTURE["link"]}
