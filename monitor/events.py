@@ -387,7 +387,8 @@ class Aliases:
             if " " not in m.group() and len(before) > 1 and before[-1][:1].isupper():
                 continue  # "Nguyễn Thị Nga": part of a person's name
             if name in self.countries:
-                role = "place" if before and before[-1].lower() in _LOCATIVE else "actor"
+                topic = sentence[m.end() : m.end() + 2].strip().startswith(":")  # "Libya: giao tranh ..."
+                role = "place" if topic or (before and before[-1].lower() in _LOCATIVE) else "actor"
             out.append(Mention(m.start(), m.end(), name, role))
         return out
 
@@ -440,11 +441,17 @@ def places_compatible(a: str | None, b: str | None, aliases: Aliases) -> bool:
     return la in lb or lb in la or aliases.place_within(a, b) or aliases.place_within(b, a)
 
 
+def actors_overlap(a: Iterable[str], b: Iterable[str], aliases: Aliases) -> bool:
+    """Some actor of one side is an actor of the other or one it belongs to (Lavrov → Nga,
+    Haftar → LNA → Libya). Two members of one country (GNA, LNA) do not overlap by that."""
+    sa, sb = set(a), set(b)
+    return any(x in sb or sb & aliases.actor_closure(x) for x in sa) or any(sa & aliases.actor_closure(y) for y in sb)
+
+
 def actors_compatible(a: Iterable[str], b: Iterable[str], aliases: Aliases) -> bool:
-    """Overlapping (through `member_of`: Lavrov speaks for Nga), or one side unknown."""
-    sa = set().union(*(aliases.actor_closure(x) for x in a)) if a else set()
-    sb = set().union(*(aliases.actor_closure(x) for x in b)) if b else set()
-    return not sa or not sb or bool(sa & sb)
+    """Overlapping (see `actors_overlap`), or one side unknown."""
+    sa, sb = tuple(a), tuple(b)
+    return not sa or not sb or actors_overlap(sa, sb, aliases)
 
 
 # --------------------------------------------------------------------------- triggers
@@ -816,7 +823,7 @@ def _conflicting_counts(old: Event, new: Event) -> bool:
 def _repeats(old: Event, new: Event, aliases: Aliases) -> bool:
     """`new` (one date unknown) is `old` again: it shares an actor or a place below country
     level, or it adds nothing (no date, no count, no new place or actor)."""
-    shared_actor = bool(_closure(old.actors, aliases) & _closure(new.actors, aliases))
+    shared_actor = actors_overlap(old.actors, new.actors, aliases)
     shared_place = bool(old.place and new.place and max(aliases.place_depth(old.place), aliases.place_depth(new.place)))
     nothing_new = (
         new.date is None and new.killed is None and new.injured is None
@@ -957,8 +964,9 @@ def _lead_repeats(body: Event, lead: Event, published: datetime | None, aliases:
     in the title, or the body's bare toll of the lead's violent event."""
     if same_in_article(body, lead, published, aliases):
         return True
+    toll, other = (body, lead) if body.type == "casualties" else (lead, body)
     kin = (body.type == "airstrike" and lead.type == "attack") or (
-        body.type == "casualties" and lead.type in _VIOLENT and not CUMULATIVE.search(body.evidence)
+        toll.type == "casualties" and other.type in _VIOLENT and not CUMULATIVE.search(toll.evidence)
     )
     return kin and not _conflicting_counts(body, lead) and same_in_article(replace(lead, type=body.type), body, published, aliases)
 

@@ -1,0 +1,203 @@
+"""monitor.dedup: one event across outlets, blocking keys, merge, near-duplicate articles."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.dedup import (
+    blocking_keys,
+    fingerprint,
+    lsh_keys,
+    merge,
+    minhash,
+    near_duplicate,
+    same_event,
+    similarity,
+)
+from monitor.events import extract_events
+from monitor.models import Event
+from tests.conftest import shared_path
+
+ICT = timezone(timedelta(hours=7))
+PUB = datetime(2019, 4, 8, 9, 0, tzinfo=ICT)
+
+
+def ev(type_: str = "airstrike", day: str | None = "2019-04-07", place: str | None = None,
+       actors: tuple[str, ...] = (), killed: int | None = None, injured: int | None = None) -> Event:  # fmt: skip
+    return Event(type_, day, place, actors, killed, injured, evidence="...")
+
+
+# --------------------------------------------------------------------------- the identity rule
+
+
+def test_same_event_dates() -> None:
+    assert same_event(ev(), PUB, ev(), PUB)
+    assert not same_event(ev(day="2019-04-06"), PUB, ev(day="2019-04-07"), PUB)  # two explicit dates
+    assert same_event(ev(day=None), PUB, ev(day="2019-04-06"), PUB)  # undated: its publication, in window
+    assert not same_event(ev(day=None), PUB + timedelta(days=10), ev(day="2019-04-06"), PUB)
+    assert same_event(ev(day=None), PUB, ev(day=None), PUB + timedelta(days=2))
+    assert not same_event(ev(type_="attack"), PUB, ev(type_="airstrike"), PUB)
+
+
+def test_same_event_places_by_hierarchy_and_containment() -> None:
+    airport, tripoli = ev(place="sân bay quốc tế Tripoli"), ev(place="Tripoli")
+    assert same_event(airport, PUB, tripoli, PUB)
+    assert same_event(airport, PUB, ev(place="Libya"), PUB)
+    assert same_event(ev(place="khu Wadi Rabie"), PUB, ev(place="Wadi Rabie"), PUB)  # text containment
+    assert same_event(ev(place=None), PUB, tripoli, PUB)
+    assert not same_event(tripoli, PUB, ev(place="Benghazi"), PUB)  # places that exclude each other
+
+
+def test_same_event_actors() -> None:
+    lavrov, haftar = ev("appeal", actors=("Sergei Lavrov",)), ev("appeal", actors=("Haftar",))
+    assert not same_event(lavrov, PUB, haftar, PUB)  # disjoint known actors: two appeals
+    assert same_event(lavrov, PUB, ev("appeal", actors=("Nga",)), PUB)  # Lavrov speaks for Nga
+    assert same_event(haftar, PUB, ev("appeal", actors=("LNA", "GNA")), PUB)
+    assert same_event(haftar, PUB, ev("appeal"), PUB)  # one side unknown
+
+
+def test_a_changed_toll_never_splits() -> None:
+    assert same_event(ev(killed=4), PUB, ev(killed=11), PUB + timedelta(days=1))
+
+
+def test_unanchored_events_match_only_each_other() -> None:
+    assert not same_event(ev(day=None), None, ev(), PUB)
+    assert same_event(ev(day=None), None, ev(day=None), None)
+    assert blocking_keys(ev(day=None), None) == ["airstrike|undated"]
+
+
+# --------------------------------------------------------------------------- blocking keys
+
+_DAY0 = date(2019, 4, 1)
+_events = st.builds(
+    ev,
+    type_=st.sampled_from(["attack", "airstrike"]),
+    day=st.one_of(st.none(), st.integers(0, 12).map(lambda d: (_DAY0 + timedelta(days=d)).isoformat())),
+)
+_published = st.one_of(st.none(), st.integers(0, 12 * 24).map(
+    lambda h: datetime(2019, 4, 1, tzinfo=ICT) + timedelta(hours=h)))  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(a=_events, ap=_published, b=_events, bp=_published)
+def test_blocking_keys_never_separate_the_same_event(a: Event, ap: datetime | None, b: Event, bp: datetime | None) -> None:
+    if same_event(a, ap, b, bp):
+        assert set(blocking_keys(a, ap)) & set(blocking_keys(b, bp))
+
+
+def test_blocking_keys_are_few_and_short() -> None:
+    assert blocking_keys(ev(), PUB) == ["airstrike|2019-04-07"]
+    keys = blocking_keys(ev(day=None), PUB)
+    assert len(keys) == 7 and keys[0] == "airstrike|2019-04-05" and keys[-1] == "airstrike|2019-04-11"
+
+
+# --------------------------------------------------------------------------- merge
+
+
+def test_merge_keeps_the_highest_toll_and_reports_the_rise() -> None:
+    old = ev(place="Tripoli", actors=("LNA",), killed=4)
+    merged, changes = merge(old, ev(place="sân bay quốc tế Tripoli", actors=("Haftar",), killed=11, injured=20))
+    assert (merged.killed, merged.injured, merged.place) == (11, 20, "sân bay quốc tế Tripoli")
+    assert merged.actors == ("LNA", "Haftar") and merged.evidence == old.evidence
+    assert changes == {"killed": (4, 11), "injured": (None, 20)}
+    lower, changes = merge(merged, ev(killed=6))
+    assert lower.killed == 11 and changes == {}
+
+
+# --------------------------------------------------------------------------- near-duplicate articles
+
+
+def test_republished_and_truncated_copies_of_the_seed() -> None:
+    text = shared_path("seed", "libya-haftar-2019.txt").read_text(encoding="utf-8")
+    copy = unicodedata.normalize("NFD", text).replace("hòa", "hoà").replace(" ", "\u00a0", 40)
+    copy = "(Dân trí) - " + copy + "\nTheo Reuters"
+    a, b = fingerprint(text), fingerprint(copy)
+    assert similarity(a, b)[0] >= 0.79 and near_duplicate(a, b)
+    truncated = fingerprint(text[: len(text) // 2])
+    jaccard, containment = similarity(a, truncated)
+    assert jaccard < 0.6 and containment >= 0.95 and near_duplicate(a, truncated)
+    assert set(lsh_keys(minhash(a))) & set(lsh_keys(minhash(b)))
+    assert set(lsh_keys(minhash(a))) & set(lsh_keys(minhash(truncated)))
+
+
+def test_different_articles_are_not_near_duplicates() -> None:
+    a = fingerprint("Lực lượng LNA đã không kích sân bay quốc tế Tripoli hôm 7/4, khiến 4 người thiệt mạng.")
+    b = fingerprint("Máy bay của Quân đội Quốc gia Libya ngày 7-4 oanh tạc sân bay Tripoli, làm 4 người chết.")
+    assert not near_duplicate(a, b)
+    assert fingerprint("") == frozenset() and similarity(frozenset(), a) == (0.0, 0.0)
+
+
+# --------------------------------------------------------------------------- several outlets, one happening
+
+OUTLETS = [  # (article key, published, title, text): three outlets' own wording, then a verbatim copy
+    ("vnexpress/1", datetime(2019, 4, 8, 9, 0, tzinfo=ICT), "Không kích sân bay Tripoli, 4 người thiệt mạng",
+     "Lực lượng của tướng Haftar hôm 7/4 đã không kích sân bay quốc tế Tripoli, khiến 4 người thiệt mạng, "
+     "theo Bộ Y tế của Chính phủ Hiệp định Quốc gia (GNA). Sân bay này đã ngừng hoạt động từ năm 2014."),
+    ("tuoitre/2", datetime(2019, 4, 8, 11, 30, tzinfo=ICT), "Libya: sân bay Tripoli bị oanh tạc",
+     "Máy bay của Quân đội Quốc gia Libya (LNA) ngày 7-4 oanh tạc sân bay Tripoli, làm 4 người chết. "
+     "Giới chức Tripoli cho biết các chuyến bay dân sự đã bị hủy."),
+    ("thanhnien/3", datetime(2019, 4, 9, 7, 0, tzinfo=ICT), "Số người chết ở sân bay Tripoli tăng lên 11",
+     "Số người thiệt mạng trong vụ không kích nhằm vào sân bay quốc tế Tripoli hôm 7/4 đã tăng lên 11, "
+     "giới chức y tế Libya cho biết. Các tay súng thân Haftar bị cáo buộc đứng sau vụ tấn công từ trên không."),
+]  # fmt: skip
+
+
+@dataclass
+class MemoryStore:
+    """The store's job in miniature: events indexed by blocking key, mentions, article fingerprints."""
+
+    events: list[tuple[Event, datetime | None]] = field(default_factory=list)
+    sources: list[list[str]] = field(default_factory=list)
+    index: dict[str, list[int]] = field(default_factory=dict)
+    articles: dict[str, frozenset[int]] = field(default_factory=dict)
+
+    def add(self, event: Event, published: datetime | None) -> tuple[str, dict]:
+        keys = blocking_keys(event, published)
+        for i in sorted({i for k in keys for i in self.index.get(k, [])}):
+            old, old_pub = self.events[i]
+            if same_event(old, old_pub, event, published):
+                merged, changes = merge(old, event)
+                self.events[i] = (merged, old_pub)
+                self.sources[i].append(event.article or "")
+                return ("update" if changes else "known"), changes
+        self.events.append((event, published))
+        self.sources.append([event.article or ""])
+        for k in keys:
+            self.index.setdefault(k, []).append(len(self.events) - 1)
+        return "new", {}
+
+    def copy_of(self, text: str) -> str | None:
+        fp = fingerprint(text)
+        return next((key for key, other in self.articles.items() if near_duplicate(fp, other)), None)
+
+
+def test_three_outlets_and_a_copy_make_one_event_with_one_update() -> None:
+    store, outcomes = MemoryStore(), []
+    copy = ("vnexpress-copy/4", datetime(2019, 4, 8, 10, 0, tzinfo=ICT), OUTLETS[0][2],
+            unicodedata.normalize("NFD", OUTLETS[0][3]))  # fmt: skip
+    for key, published, title, text in [*OUTLETS, copy]:
+        copy_of = store.copy_of(text)
+        store.articles[key] = fingerprint(text)
+        found = extract_events(title=title, summary="", text=text, published=published, article=key)
+        assert [(e.type, e.date) for e in found] == [("airstrike", "2019-04-07")], key
+        outcomes.append((key, copy_of, [store.add(e, published) for e in found]))
+    assert outcomes == [
+        ("vnexpress/1", None, [("new", {})]),
+        ("tuoitre/2", None, [("known", {})]),
+        ("thanhnien/3", None, [("update", {"killed": (4, 11)})]),
+        ("vnexpress-copy/4", "vnexpress/1", [("known", {})]),
+    ]
+    ((event, _pub),) = store.events
+    assert (event.killed, event.place) == (11, "sân bay quốc tế Tripoli")
+    assert store.sources == [["vnexpress/1", "tuoitre/2", "thanhnien/3", "vnexpress-copy/4"]]
+
+
+def test_merge_is_a_pure_function() -> None:
+    old = ev(killed=4)
+    merge(old, replace(old, killed=11))
+    assert old.killed == 4
