@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
+import sys
 import tomllib
 import unicodedata
 from pathlib import Path
@@ -421,6 +423,45 @@ def test_libya_topic_on_tuoi_tre_matches_only_the_article_about_libya() -> None:
     unmatched_mentioning = [r["title"] for r in rows if r["title"] not in matched_titles and _mentions_any_term(
         t, " ".join((r["title"], r["description"] or "", r["content"] or "")))]
     assert unmatched_mentioning == []
+
+
+def _tuoi_tre_and_vietnamnet() -> list[dict[str, str]]:
+    rows = _read_jsonl(shared_path("corpus", "articles", "tuoitre-2024.jsonl"))
+    articles = [{"title": r["title"], "summary": r["description"] or "", "text": r["content"] or ""} for r in rows]
+    csv.field_size_limit(sys.maxsize)
+    with shared_path("corpus", "articles", "vietnamnet-2025.csv").open(encoding="utf-8", newline="") as f:
+        articles += [{"title": r["title"], "summary": r["summary"], "text": r["content"]} for r in csv.DictReader(f)]
+    return articles
+
+
+def test_bien_dong_topic_on_tuoi_tre_and_vietnamnet() -> None:
+    (t,) = load_topics(ROOT / "config" / "topics" / "bien-dong.toml")
+    matcher = Matcher([t])
+    matched, masked = [], []
+    for fields in _tuoi_tre_and_vietnamnet():
+        m = matcher.match(fields).get("bien-dong")
+        if m is not None:
+            (matched if m.matched else masked).append(fields["title"])
+    # Checked by hand: sovereignty, ASEAN statements, the Trường Sa district, a map with the wrong
+    # names for the islands.
+    assert matched == [
+        "Vị giáo sư nhiều lần góp tiền tỉ làm thiện nguyện: 'Tôi học thầy tôi'",
+        "Tri ân thầy cô ở Trường Sa",
+        "Việt Nam - Malaysia nâng cấp quan hệ Đối tác chiến lược toàn diện",
+        "Việt Nam lên tiếng về các động thái của Philippines, Trung Quốc ở Biển Đông",
+        "Việt Nam - Malaysia là đối tác kinh tế quan trọng, chia sẻ nhiều lợi ích và quan điểm tương đồng",
+        "Từ chối gặp Bộ trưởng Quốc phòng Mỹ, Trung Quốc nói 'do Mỹ'",
+        "Tổng Bí thư Tô Lâm và Phu nhân kết thúc tốt đẹp chuyến thăm chính thức Malaysia",
+        "Sao Việt làm đại sứ thương hiệu kiếm tiền tỷ nhưng dễ huỷ hoại tên tuổi",
+    ]
+    # A bridge over a river that flows into the sea, the Đông Hồi sea port, a province's borders,
+    # and Đà Nẵng's list of districts: every occurrence there is inside an ignore phrase.
+    assert masked == [
+        "Ngắm dự án cầu Gành Hào hơn 650 tỉ nối liền Cà Mau và Bạc Liêu sắp hoàn thành",
+        "'Xé rào' xây nhà trên đất quy hoạch treo, xử lý sao?",
+        "Thực hư thông tin sáp nhập 3 tỉnh Bến Tre, Vĩnh Long và Trà Vinh thành tỉnh mới",
+        "Tỉnh nào chỉ có 4 huyện nhưng người dân thu nhập cao nhất cả nước?",
+    ]
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "config" / "topics").glob("*.toml")), ids=lambda p: p.name)
