@@ -519,7 +519,7 @@ _LIGHT_VERB = re.compile(
     r"(?i)(?:tiến hành|thực hiện|mở|phát động|tung ra|mở màn)\s+(?:một\s+|các\s+|những\s+|nhiều\s+|hàng loạt\s+)?"
     r"(?:cuộc|vụ|đợt|loạt)\s+$"
 )
-_TOOK_PLACE = re.compile(r"(?i)^[^;.]{0,40}?(?<!\w)(?:diễn ra|tiếp diễn|nổ ra|bùng phát|xảy ra)(?!\w)")
+_TOOK_PLACE = re.compile(r"(?i)[^;.]{0,40}?(?<!\w)(?:diễn ra|tiếp diễn|nổ ra|bùng phát|xảy ra)(?!\w)")
 _SETTING = re.compile(r"(?i)(?<!\w)trong\s+(?:một\s+|các\s+|những\s+)?(?:cuộc|vụ|trận|đợt)\s+$")
 _APPEAL_HEAD = re.compile(r"(?i)(?<!\w)(?:kêu gọi|yêu cầu|đề nghị|hối thúc|thúc giục|cảnh báo)(?!\w)")
 _SINCE = re.compile(r"(?i)(?<!\w)(?:kể từ khi|kể từ|từ khi)\s")
@@ -856,7 +856,9 @@ def _target(events: list[Event], f: _Found, published: datetime | None, aliases:
 
 def _is_strike_again(old: Event, f: _Found) -> bool:
     """An airstrike is an attack: a later, asserted "tấn công" may be the same strike again."""
-    return old.type == "airstrike" and f.event.type == "attack" and not f.nominal and "tấn công" in f.event.evidence
+    ev = f.event
+    ground = re.search(r"(?i)tên lửa|pháo|rocket|súng|\bdao\b", ev.evidence)  # a missile strike is not an air raid
+    return old.type == "airstrike" and ev.type == "attack" and not f.nominal and "tấn công" in ev.evidence and not ground
 
 
 def _toll_target(events: list[Event], where: list[int], f: _Found) -> int | None:
@@ -906,7 +908,7 @@ def _fold_body(found: list[_Found], published: datetime | None, aliases: Aliases
 
 def _absorbs_toll(events: list[Event], where: list[int], f: _Found) -> bool:
     """A violent event right after a casualty-only sentence is the happening that toll belongs to."""
-    if not events or events[-1].type != "casualties" or f.event.type not in _VIOLENT or f.index - where[-1] > 1:
+    if not events or events[-1].type != "casualties" or f.event.type not in _VIOLENT or f.index - where[-1] > 1 or f.nominal:
         return False
     last, ev = events[-1], f.event
     if CUMULATIVE.search(last.evidence):
@@ -952,7 +954,7 @@ def extract_events(
             match = next((i for i, b in enumerate(body) if _lead_repeats(b, ev, published, table)), None)
         if match is None:
             extra.append(ev)
-        elif body[match].type == "casualties":
+        elif body[match].type == "casualties" or (body[match].date is None and ev.date is not None):
             body[match] = combine(replace(ev, evidence=body[match].evidence), body[match], table)
         else:
             body[match] = combine(body[match], ev, table)
