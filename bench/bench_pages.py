@@ -201,7 +201,7 @@ def listing_timing(repeat: int) -> dict[str, float] | None:
 # --------------------------------------------------------------------------- report
 
 
-def report(q: dict[str, dict[str, tuple[float, float]]], t: dict[str, float], listing: dict[str, float] | None,
+def report(q: dict[str, dict[str, tuple[float, float]]], t: dict[str, dict[str, float]], listing: dict[str, float] | None,
            n: int) -> str:
     names = list(EXTRACTORS)
     lines = [f"Body recall / precision (lead + body tokens), {n} pages", ""]
@@ -209,9 +209,10 @@ def report(q: dict[str, dict[str, tuple[float, float]]], t: dict[str, float], li
     for group in sorted(q, key=lambda g: (g == "ALL", g)):
         row = "".join(f"{q[group][name][0]:>9.3f} /{q[group][name][1]:.3f}" for name in names)
         lines.append(f"{group:24}{row}")
-    lines += ["", "Time per page (median over pages of the best of the repeats)", ""]
-    for name in names:
-        lines.append(f"{name:12} {t[name] * 1000:8.2f} ms   {t[name] / t['ours']:6.1f}x ours")
+    for title, times in t.items():
+        lines += ["", f"Time per page, {title} (median over pages of the best of the repeats)", ""]
+        for name in names:
+            lines.append(f"{name:12} {times[name] * 1000:8.2f} ms   {times[name] / times['ours']:6.1f}x ours")
     if listing:
         lines += ["", "Listing page (saved VnExpress home page, 1.4 MB)", ""]
         for name, seconds in listing.items():
@@ -226,7 +227,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     all_cases = cases(args.quick)
     repeat = 3 if args.quick else 15
-    q, t, listing = quality(all_cases), timing(all_cases, repeat), listing_timing(repeat)
+    real = [case for case in all_cases if case.group.endswith("(real)")]
+    t = {f"all {len(all_cases)} pages": timing(all_cases, repeat)}
+    if real:
+        t["the real VnExpress pages"] = timing(real, repeat * 3)
+    q, listing = quality(all_cases), listing_timing(repeat)
     print(report(q, t, listing, len(all_cases)))
     if args.json:
         args.json.write_text(json.dumps({"quality": q, "seconds_per_page": t, "listing": listing}, indent=2))

@@ -137,6 +137,7 @@ class SiteRule:
 
 _TUPLE_FIELDS = ("hosts", "title", "lead", "body", "author", "remove", "published", "updated")
 _KNOWN_KEYS = set(_TUPLE_FIELDS) | {"paragraphs", "trust_offset", "strip_lead_prefix", "listing"}
+_DATE_KEYS = ("meta", "jsonld", "time")
 
 
 def _rule_from_table(name: str, table: Mapping[str, Any], *, base: SiteRule | None = None) -> SiteRule:
@@ -148,17 +149,47 @@ def _rule_from_table(name: str, table: Mapping[str, Any], *, base: SiteRule | No
     changes: dict[str, Any] = {}
     for key, value in table.items():
         if key in _TUPLE_FIELDS:
-            value = (value,) if isinstance(value, str) else tuple(value)
-            if not all(isinstance(v, str) for v in value):
+            value = (value,) if isinstance(value, str) else value
+            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{key} must be a string or a list of strings", key=name)
+            value = tuple(value)
         elif key == "listing":
-            if not isinstance(value, Mapping) or "item" not in value:
-                raise ConfigError("listing needs at least an `item` selector", key=name)
-            value = ListingRule(**{k: str(v) for k, v in value.items() if k in ("item", "link", "title", "time")})
+            value = _listing_from_table(name, value, rule.listing)
+        elif not isinstance(value, bool if key == "trust_offset" else str):
+            raise ConfigError(f"{key} must be {'true or false' if key == 'trust_offset' else 'a string'}", key=name)
         changes[key] = value
     rule = replace(rule, **changes)
-    _check_selectors(rule)
+    _check_rule(rule)
     return rule
+
+
+def _listing_from_table(name: str, value: Any, base: ListingRule | None) -> ListingRule:
+    if not isinstance(value, Mapping) or set(value) - {"item", "link", "title", "time"}:
+        raise ConfigError("listing takes item, link, title and time selectors", key=name)
+    fields = {"item": "", "link": "a[href]", "title": "", "time": ""}
+    if base is not None:
+        fields.update(item=base.item, link=base.link, title=base.title, time=base.time)
+    fields.update({k: str(v) for k, v in value.items()})
+    if not fields["item"]:
+        raise ConfigError("a listing needs an `item` selector", key=name)
+    return ListingRule(**fields)
+
+
+_DATE_KINDS = ("epoch", "byline", "iso")
+
+
+def _check_rule(rule: SiteRule) -> None:
+    """Every selector parses, every date source is known, the lead prefix is a regex."""
+    for source in (*rule.published, *rule.updated):
+        kind, colon, spec = source.partition(":")
+        if (colon and (kind not in _DATE_KINDS or not spec.strip())) or (not colon and source not in _DATE_KEYS):
+            raise ConfigError(f"unknown date source {source!r} (use meta, jsonld, time, or "
+                              f"{', '.join(k + ':SELECTOR' for k in _DATE_KINDS)})", key=rule.name)
+    try:
+        re.compile(rule.strip_lead_prefix)
+    except re.error as exc:
+        raise ConfigError(f"strip_lead_prefix is not a regular expression: {exc}", key=rule.name) from None
+    _check_selectors(rule)
 
 
 def _check_selectors(rule: SiteRule) -> None:
@@ -227,7 +258,12 @@ def _host(url: str | None) -> str | None:
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]*)""", re.IGNORECASE)
 _WHATWG_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
-                   "ascii": "cp1252", "x-user-defined": "cp1252", "unicode": "utf-16"}
+                   "ascii": "cp1252", "x-user-defined": "cp1252", "unicode": "utf-16", "windows-874": "cp874",
+                   "utf-16le": "utf-16-le", "utf-16be": "utf-16-be"}
+# Python codecs a web page may use (no rot13/base64/zlib/idna/undefined ... from a hostile header).
+_WEB_CODECS = {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "cp874", "cp866", "koi8-r", "koi8-u", "mac-roman",
+               "gb2312", "gbk", "gb18030", "big5", "big5hkscs", "euc_jp", "shift_jis", "iso2022_jp", "euc_kr",
+               *(f"cp{n}" for n in range(1250, 1259)), *(f"iso8859-{n}" for n in range(1, 17))}
 _VIETNAMESE = set("ăâđêôơưĂÂĐÊÔƠƯ\u0300\u0301\u0303\u0309\u0323")
 
 
@@ -237,9 +273,10 @@ def _codec(label: str | None) -> str | None:
     label = label.strip().strip("\"'").lower()
     label = _WHATWG_ALIASES.get(label, label)
     try:
-        return codecs.lookup(label).name
-    except LookupError:
+        name = codecs.lookup(label).name
+    except (LookupError, ValueError):
         return None
+    return name if name in _WEB_CODECS else None
 
 
 def _http_charset(content_type: str | None) -> str | None:
@@ -813,20 +850,15 @@ _ARTICLE_PATH = re.compile(r"(\.html?$|\d{5,})")
 
 
 def _listing_rule(url: str, selectors: Mapping[str, str] | None) -> ListingRule | None:
+    """The feed's selectors over the host's built-in listing rule (either may be missing)."""
     rule = site_rule(_host(url))
     base = rule.listing if rule else None
     if not selectors:
         return base
-    fields = {"item": "", "link": "a[href]", "title": "", "time": ""}
-    if base is not None:
-        fields.update(item=base.item, link=base.link, title=base.title, time=base.time)
-    unknown = set(selectors) - set(fields)
-    if unknown:
-        raise ConfigError(f"unknown listing selector keys {sorted(unknown)} (use item, link, title, time)", key=url)
-    fields.update({k: str(v) for k, v in selectors.items()})
-    if not fields["item"]:
-        raise ConfigError("a listing needs an `item` selector", key=url)
-    listing = ListingRule(**fields)
+    if set(selectors) - {"item", "link", "title", "time"}:
+        raise ConfigError(f"unknown listing selector keys {sorted(set(selectors) - {'item', 'link', 'title', 'time'})}"
+                          " (use item, link, title, time)", key=url)
+    listing = _listing_from_table(url, selectors, base)
     _check_selectors(SiteRule(name=url, listing=listing))
     return listing
 

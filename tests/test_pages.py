@@ -116,6 +116,18 @@ def test_bad_rules_are_config_errors() -> None:
         pages.load_rules('["x.vn"]\nbodyy = ["div"]\n')
     with pytest.raises(ConfigError, match="sites.toml"):
         pages.load_rules('["x.vn"\n')
+    with pytest.raises(ConfigError, match="unknown date source 'byline'"):
+        pages.load_rules('["x.vn"]\npublished = ["byline"]\n')
+    with pytest.raises(ConfigError, match="unknown date source 'rss:item'"):
+        pages.load_rules('["x.vn"]\npublished = ["rss:item"]\n')
+    with pytest.raises(ConfigError, match="strip_lead_prefix is not a regular expression"):
+        pages.load_rules('["x.vn"]\nstrip_lead_prefix = "(Dân trí"\n')
+    with pytest.raises(ConfigError, match="trust_offset must be true or false"):
+        pages.load_rules('["x.vn"]\ntrust_offset = "no"\n')
+    with pytest.raises(ConfigError, match="body must be a string or a list of strings"):
+        pages.load_rules('["x.vn"]\nbody = 3\n')
+    with pytest.raises(ConfigError, match="listing takes item, link, title and time"):
+        pages.load_rules('["x.vn"]\nlisting = { items = "li" }\n')
 
 
 # --------------------------------------------------------------------------- the real VnExpress pages
@@ -331,6 +343,19 @@ def doc(meta: str = "") -> str:
 )
 def test_encoding_traps(data: bytes, content_type: str | None) -> None:
     assert VI in decode_html(data, content_type)
+
+
+@pytest.mark.parametrize("label", ["rot13", "base64", "zlib", "hex", "undefined", "idna", "punycode", "utf-7",
+                                   "unicode_escape", "utf-8\x00", "x" * 300])
+def test_hostile_charset_labels_are_ignored(label: str) -> None:
+    assert VI in decode_html(doc().encode("utf-8"), f"text/html; charset={label}")
+    assert VI in decode_html(doc(f'<meta charset="{label}">').encode("utf-8"), None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300), st.text(max_size=60))
+def test_any_content_type_decodes(data: bytes, content_type: str) -> None:
+    assert isinstance(decode_html(data, content_type), str)
 
 
 def test_an_empty_charset_never_makes_mojibake_in_extract() -> None:
