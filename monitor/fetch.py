@@ -504,7 +504,7 @@ class _Request:
             secret = urllib.parse.urlsplit(self.url).password
         except ValueError:
             return text
-        return text.replace(secret, "***") if secret else text
+        return text.replace(f":{secret}@", ":***@") if secret else text
 
 
 # --------------------------------------------------------------------------- the fetcher

@@ -622,7 +622,7 @@ def test_min_host_delay_between_request_starts(http_server: LocalServer) -> None
     starts = sorted(start for _, start, _ in log)
     assert len(starts) == 4  # robots.txt and three pages
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
-    assert min(gaps) > 0.25, gaps
+    assert min(gaps) > 0.2, gaps  # 0.3 s apart at the client; the server sees them a little jittered
 
 
 # --------------------------------------------------------------------------- misuse
@@ -715,6 +715,9 @@ def test_password_in_the_url_never_reaches_a_message(http_server: LocalServer) -
     port = closed_port()
     error = fails(f"http://desk:s3cr%40t@127.0.0.1:{port}/feed")
     assert "s3cr" not in str(error) and "connection refused" in str(error)
+    http_server.routes["/one"] = Response(b"", status=401)  # a one-letter password: only it is hidden
+    error = fails(f"http://desk:1@127.0.0.1:{http_server.port}/one", HTTPStatusError)
+    assert str(error) == f"fetch: HTTP 401 Unauthorized from http://desk:***@127.0.0.1:{http_server.port}/one"
 
 
 @pytest.mark.parametrize(
@@ -748,7 +751,7 @@ def test_robots_crawl_delay_spaces_requests(http_server: LocalServer) -> None:
     http_server.routes["/a.html"] = timed("<p>a</p>", log)
     run(lambda f: f.get_page(http_server.url("/a.html")))
     (_, robots_start, _), (_, page_start, _) = sorted(log, key=lambda entry: entry[1])
-    assert page_start - robots_start > 0.9
+    assert page_start - robots_start > 0.8
 
 
 # --------------------------------------------------------------------------- months of running
