@@ -16,10 +16,13 @@ How a field of an article is matched (the semantics are in docs/topics.md):
    Diacritics are kept, so "nga" (Nga, nga) and "ngã" never meet.
 4. Topics with ``fold_accents`` have their own automaton over the folded line ("duc"), because
    folding merges words Vietnamese keeps apart ("Đức"/"dục", "Nga"/"ngã").
-5. Each raw occurrence is then checked per topic: the field is one the topic looks at, an
+5. Each raw occurrence is then checked: the field is one the topic looks at, and an
    ``exact_case`` term has exactly the user's capitalisation (see :func:`_case_ok` for sentence
-   starts and ALL-CAPS headlines), it is not inside one of the topic's ``ignore`` phrases, and no
-   ``exclude`` phrase occurs.
+   starts and ALL-CAPS headlines). Topics that share a phrase with the same check share one
+   ``_Group``, so the check runs once per occurrence, not once per topic.
+6. Per topic: occurrences nested in a longer term's are dropped ("Haftar" in "Khalifa Haftar"),
+   those inside one of the topic's ``ignore`` phrases are set apart, and the first listed
+   ``exclude`` phrase found vetoes the article.
 
 Traps: "Nga" is Russia and a common female name ("Nguyễn Thị Nga", "Hằng Nga": ignore phrases);
 "Tripoli" is also Lebanon's second city ("Tripoli, Li-băng"); "Biển Đông" the sea against
@@ -42,7 +45,7 @@ from monitor.errors import ConfigError
 from monitor.models import Hit, Match, Topic
 from monitor.text import MARKS, fold, fold_case, input_span, normalize, normalize_with_sparse_map
 
-__all__ = ["Matcher", "explain", "run_match"]
+__all__ = ["Matcher", "canonical_tokens", "explain", "run_match"]
 
 SNIPPET_CONTEXT = 60
 """Characters of context on each side of a hit in its snippet."""
@@ -226,7 +229,12 @@ def _compile_topic(topic: Topic) -> Iterator[tuple[str, str, tuple[str, ...], st
                 raise ConfigError(f"[[topic]] {topic.id!r}: {kind} {phrase!r} has no letters or digits: "
                                   "remove it or write the word")
             low = [fold_case(t) for t in tokens]
-            yield kind, phrase, tokens, " " + " ".join(map(fold, low) if topic.fold_accents else low) + " "
+            if topic.fold_accents:
+                low = [fold(t) for t in low]
+                if not all(low):
+                    raise ConfigError(f"[[topic]] {topic.id!r}: {kind} {phrase!r} has a word made only of "
+                                      "accents, which fold_accents removes: write the word")
+            yield kind, phrase, tokens, " " + " ".join(low) + " "
 
 
 def _automaton(keys: Mapping[str, Mapping[Any, _Group]]) -> Any:

@@ -469,3 +469,8 @@ def test_every_shipped_topic_file_compiles(path: Path) -> None:
     topics = load_topics(path)
     assert topics
     Matcher(topics)
+
+
+def test_a_folded_term_made_only_of_accents_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="made only of accents"):
+        Matcher([topic(id="bad", terms=["Li \u0301 bi"], fold_accents=True)])
