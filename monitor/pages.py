@@ -80,11 +80,14 @@ JUNK_CLASSES = (
 JUNK = (JUNK_TAGS, JUNK_CLASSES)
 PARAGRAPHS = "p, h2, h3, h4, li, blockquote, pre"
 
+# A line that is only a boilerplate label, or a label then ":"/"»"/"-" and a link title.
 _BOILERPLATE = re.compile(
-    r"^\W{0,3}(đọc tiếp|đọc thêm|đọc ngay|xem thêm|xem tiếp|xem ngay|tin liên quan|bài liên quan|"
-    r"tin cùng chuyên mục|tin mới nhất|tin nổi bật|xem video|video đang được xem|"
-    r"theo dõi .{0,40}(google news|zalo|facebook)|mời (bạn|quý vị) (đọc|xem|theo dõi)|"
-    r"chia sẻ bài viết|bình luận|từ khóa|từ khoá|tags?\s*:|ảnh\s*:|video\s*:|quảng cáo$)",
+    r"^\W{0,3}(?:(?:đọc tiếp|đọc thêm|đọc ngay|xem thêm|xem tiếp|xem ngay|tin liên quan|bài liên quan|"
+    r"tin cùng chuyên mục|tin mới nhất|tin nổi bật|xem video|video đang được xem nhiều|video|clip|ảnh|"
+    r"chia sẻ bài viết|chia sẻ|bình luận|từ khóa|từ khoá|tags?|quảng cáo|advertisement)"
+    r"\s*(?:[:>»›|–-].*)?\W*"
+    r"|theo dõi .{0,60}(?:google news|zalo|facebook|youtube|tiktok).*"
+    r"|mời (?:bạn|quý vị) (?:đọc|xem|theo dõi) .{0,150})$",
     re.IGNORECASE,
 )
 _CAPTION_TAIL = re.compile(r"\(?\b(ảnh|nguồn ảnh|photo|video)\s*:\s*[^.:]{1,60}\.?\)?\s*$", re.IGNORECASE)
@@ -457,7 +460,7 @@ def _jsonld_objects(raw: str) -> list[dict[str, Any]]:
             found.append(item)
             if isinstance(item.get("@graph"), list):
                 stack.extend(item["@graph"][:50])
-    return [obj for obj in found if "Article" in str(obj.get("@type", "")) or "articleBody" in obj]
+    return [obj for obj in found if re.search(r"Article|Posting|Report", str(obj.get("@type", ""))) or "articleBody" in obj]
 
 
 def _jsonld_value(meta: _Meta, key: str) -> str:
@@ -530,7 +533,7 @@ _META_PUBLISHED = ("article:published_time", "datepublished", "pubdate", "og:pub
 _META_UPDATED = ("article:modified_time", "datemodified", "lastmod", "og:updated_time", "last-modified")
 
 
-def parse_date(text: str) -> datetime | None:
+def _parse_date(text: str) -> datetime | None:
     """dates.parse_date, which promises never to raise; a ValueError from it is still a non-date."""
     try:
         return dates.parse_date(text)
@@ -572,13 +575,20 @@ def _epoch(text: str) -> datetime | None:
         seconds = float(text)
     except ValueError:
         return None
-    if not 0 < seconds < 32503680000:  # before year 3000
+    if seconds > 1e11:
+        seconds /= 1000  # milliseconds
+    if not 0 < seconds < 4102444800:  # 1970 to 2100, as dates.parse_date
         return None
-    return datetime.fromtimestamp(seconds / 1000 if seconds > 1e11 else seconds, tz=ICT)
+    return datetime.fromtimestamp(seconds, tz=ICT)
 
 
 def _as_vietnam_time(value: datetime) -> datetime:
-    """The same wall-clock time in Asia/Ho_Chi_Minh (for sites whose stated offset is known wrong)."""
+    """The same wall-clock time in Asia/Ho_Chi_Minh, for a rule with `trust_offset = false`.
+
+    A UTC time ("Z", +00:00) is a real instant written another way and is kept as it is.
+    """
+    if value.utcoffset() == timedelta(0):
+        return value
     return value.replace(tzinfo=ICT)
 
 
@@ -588,15 +598,15 @@ def _date_from(source: str, tree: LexborHTMLParser, meta: _Meta, keys: tuple[str
     fix = (lambda v: v) if rule is None or rule.trust_offset else _as_vietnam_time
     if source == "meta":
         for key in keys:
-            if value := parse_date(meta.tags.get(key, "")):
+            if value := _parse_date(meta.tags.get(key, "")):
                 return fix(value)
         return None
     if source == "jsonld":
-        value = parse_date(_jsonld_value(meta, ld_key))
+        value = _parse_date(_jsonld_value(meta, ld_key))
         return fix(value) if value else None
     if source == "time":
         node = tree.css_first("time[datetime]")
-        value = parse_date(_attr(node, "datetime")) if node is not None else None
+        value = _parse_date(_attr(node, "datetime")) if node is not None else None
         return fix(value) if value else None
     kind, _, spec = source.partition(":")
     root = tree.root
@@ -606,9 +616,9 @@ def _date_from(source: str, tree: LexborHTMLParser, meta: _Meta, keys: tuple[str
     if kind == "epoch":
         return _epoch(raw)
     if kind == "byline":
-        return parse_date(raw) or _parse_byline(raw)
+        return _parse_date(raw) or _parse_byline(raw)
     if kind == "iso":
-        value = parse_date(raw)
+        value = _parse_date(raw)
         return fix(value) if value else None
     return None
 
@@ -873,7 +883,7 @@ def _listing_entry(item: LexborNode, listing: ListingRule, url: str) -> Entry | 
     published = None
     if listing.time:
         raw = _select_value(item, listing.time)
-        published = _epoch(raw) if raw.isdigit() else parse_date(raw) or _parse_byline(raw)
+        published = _epoch(raw) if raw.isdigit() else _parse_date(raw) or _parse_byline(raw)
     return Entry(id=None, link=link, title=title, published=published)
 
 

@@ -239,6 +239,21 @@ def test_generic_extractor_takes_the_closing_byline_as_author() -> None:
     assert extract(html.encode(), url="https://news.example.com/a.html").author is None
 
 
+BOILERPLATE_LINES = ("Đọc tiếp", "ĐỌC NGAY: Tướng Haftar tuyên bố tấn công", ">> Xem thêm: Giá vàng hôm nay",
+                     "Tin liên quan", "Theo dõi Báo ABC trên Google News", "Ảnh: Võ Hải", "Quảng cáo",
+                     "Người dân sơ tán khỏi khu vực ngập lụt. Ảnh: TTXVN")
+BODY_LINES = ("Bình luận về vụ việc, người phát ngôn Bộ Ngoại giao cho biết Việt Nam theo dõi sát tình hình.",
+              "Ảnh hưởng của cơn bão khiến hàng nghìn ngôi nhà bị tốc mái, nhiều tuyến đường bị chia cắt.",
+              "Chia sẻ với báo chí, ông Nguyễn Văn A cho biết lực lượng cứu hộ đã tiếp cận hiện trường.")
+
+
+def test_boilerplate_lines_go_and_body_lines_that_look_alike_stay() -> None:
+    lines = (*SYNTHETIC.paragraphs[:3], *BOILERPLATE_LINES, *BODY_LINES)
+    html = "<html><body><article>" + "".join(f"<p>{line}</p>" for line in lines) + "</article></body></html>"
+    page = extract(html.encode(), url="https://news.example.com/a.html")
+    assert page.paragraphs == (*SYNTHETIC.paragraphs[:3], *BODY_LINES)
+
+
 def test_generic_extractor_on_the_outlet_layouts() -> None:
     for host in layouts.LAYOUTS:
         html, _ = fixture(host)
@@ -289,6 +304,25 @@ def test_byline_forms(byline: str, expected: datetime | None) -> None:
     assert page.published == expected
     if expected is not None and "GMT" not in byline:
         assert page.published is not None and page.published.utcoffset() == SEVEN_HOURS
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("1550486060", datetime(2019, 2, 18, 17, 34, 20, tzinfo=ICT)),
+    ("1550486060000", datetime(2019, 2, 18, 17, 34, 20, tzinfo=ICT)),  # milliseconds
+    ("-5", None), ("99999999999999999", None), ("1e400", None), ("nan", None),
+])
+def test_epoch_source(value: str, expected: datetime | None) -> None:
+    html = DATE_PAGE.format(head=f'<meta name="its_publication" content="{value}">', body=BODY, foot="").encode()
+    page = extract(html, url="https://x.example/a", rule_override={"published": ["epoch:meta[name=its_publication]@content"]})
+    assert page.published == expected
+
+
+def test_untrusted_offsets_are_vietnam_time_but_utc_stays_utc() -> None:
+    override = {"published": ["meta"], "trust_offset": False}
+    for stamp, expected in (("2019-02-18T17:34:20+08:00", datetime(2019, 2, 18, 17, 34, 20, tzinfo=ICT)),
+                            ("2019-02-18T10:34:20Z", datetime(2019, 2, 18, 17, 34, 20, tzinfo=ICT))):
+        html = DATE_PAGE.format(head=f'<meta name="pubdate" content="{stamp}">', body=BODY, foot="").encode()
+        assert extract(html, url="https://x.example/a", rule_override=override).published == expected
 
 
 def test_vnexpress_wrong_offset_without_epoch_or_byline() -> None:
