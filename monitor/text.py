@@ -22,8 +22,10 @@ The traps this module exists for (see "Vietnamese text" in DESIGN.md):
 
 :func:`normalize_with_map` also returns, for every character of the normalised text, where it came
 from in the input, so a match found in normalised text is reported at its offsets in the text as the
-user or the feed gave it. Normalisation is cheap when the input is already NFC and clean (the usual
-case): the slow per-cluster path runs only on text that is not NFC.
+user or the feed gave it (:func:`normalize_with_sparse_map` returns None for an identity map, the
+usual case). Normalisation is cheap when the input is already NFC and clean: the tone-placement
+and space rewrites keep the length, and the slow cluster-by-cluster composition runs only on the
+words that are not NFC.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import itertools
 import re
 import unicodedata
 
-__all__ = ["fold", "fold_case", "input_span", "normalize", "normalize_with_map", "normalize_with_sparse_map"]
+__all__ = ["MARKS", "fold", "fold_case", "input_span", "normalize", "normalize_with_map", "normalize_with_sparse_map"]
 
 # Zero-width space, ZWNJ, ZWJ, word joiner, BOM / zero-width no-break space, soft hyphen.
 _REMOVED = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
