@@ -11,18 +11,23 @@ Whatever the bytes, only `ParseError` (or its subclass `NotAFeed`) comes out. Tr
 - HTML named entities XML does not define (`&eacute;`, `&ocirc;`, `&nbsp;`) become characters
   before parsing; unknown names (`&doesnotexist;`) and bare `&` (VnExpress enclosure URLs) are
   escaped so no item is lost; numeric references to C1 code points (`&#146;`) mean cp1252.
-- Junk before the root element (a browser banner), `<item>` fragments with no channel (wrapped),
+- Junk before the root element (a browser banner, PHP warnings with `<br/>` markup), `<item>`
+  fragments with no channel (wrapped),
   undeclared prefixes (`dc:` with no xmlns), NUL and other control bytes, truncated bodies and
   unclosed tags (lxml's recover mode keeps what is there). Each repair is a `warnings` line.
 - Encodings: BOMs (UTF-8 from Dân trí, UTF-16/32), UTF-16 without BOM (Vietnambiz), the HTTP
   charset (wins over the document when it names a real codec; an empty `charset=` is ignored),
-  a declared encoding that lies (bytes that decode as UTF-8 are UTF-8), cp1252 when nothing
-  else fits ("demoronize").
+  a declared encoding that lies (bytes that decode as UTF-8 are UTF-8), UTF-8 with a few stray
+  cp1252 bytes (kept as UTF-8), cp1252 when nothing else fits ("demoronize").
 - Text: CDATA holding HTML (`<a><img></a></br>summary`, Dân trí's broken `<a …/>`) becomes the
   plain text; entities inside CDATA (Thanh Niên titles) are decoded; whitespace collapsed;
   C0/C1 controls and bidi override/isolate characters dropped; lengths capped.
 - Not a feed: an HTML page (with the feed URLs it advertises in `<link rel="alternate">`), JSON,
   images and empty bodies raise `NotAFeed`.
+- Links: only absolute http(s) links with a host leave the parser (`javascript:` never does).
+
+Cost: about 3x bare lxml and 10-30x faster than feedparser (bench/bench_feeds.py); every regex
+is linear, so megabytes of hostile input cost about a second, not minutes.
 """
 
 from __future__ import annotations
@@ -569,6 +574,8 @@ def _entry(item: etree._Element, names: _Names, url: str | None, warnings: list[
 
 def _itertext(el: etree._Element) -> str:
     """All text inside `el` (lxml yields str for documents parsed from bytes with an encoding)."""
+    if len(el) == 0:
+        return el.text or ""
     return "".join(cast("Iterator[str]", el.itertext()))
 
 
