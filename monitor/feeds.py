@@ -21,7 +21,8 @@ Whatever the bytes, only `ParseError` (or its subclass `NotAFeed`) comes out. Tr
   cp1252 bytes (kept as UTF-8), cp1252 when nothing else fits ("demoronize").
 - Text: CDATA holding HTML (`<a><img></a></br>summary`, Dân trí's broken `<a …/>`) becomes the
   plain text; entities inside CDATA (Thanh Niên titles) are decoded; whitespace collapsed;
-  C0/C1 controls and bidi override/isolate characters dropped; lengths capped.
+  C0 controls and bidi override/isolate characters dropped, C1 controls read as cp1252;
+  lengths capped.
 - Not a feed: an HTML page (with the feed URLs it advertises in `<link rel="alternate">`), JSON,
   images and empty bodies raise `NotAFeed`.
 - Links: only absolute http(s) links with a host leave the parser (`javascript:` never does).
@@ -106,6 +107,9 @@ def _parse(data: bytes, *, url: str | None, content_type: str | None, sitemap: b
     _sniff(data, url)
     text = _decode(data, _charset(content_type), warnings)
     text = _repair(text, url, warnings)
+    first = _ELEMENT_NAME.match(text)
+    if first and first.group(1).rsplit(":", 1)[-1].lower() in _HTML_ROOTS:
+        raise _not_a_feed("html", text, url)  # never XML-parse a web page: read its <link>s
     root = _lxml_parse(text, url, warnings)
     kind = _local(root.tag)
     if kind == "urlset":
@@ -123,10 +127,10 @@ def _parse(data: bytes, *, url: str | None, content_type: str | None, sitemap: b
 def _not_a_feed(kind: str, text: str, url: str | None) -> NotAFeed:
     """An HTML page (or other XML): say so, with the feeds the page advertises, if any."""
     alternates = _alternates(text, url)
-    what = "an HTML page" if kind in ("html", "head", "body") else f"an XML document with root <{kind}>"
+    what = "an HTML page" if kind in _HTML_ROOTS else f"an XML document with root <{kind}>"
     if alternates:
         advice = f"it links to {len(alternates)} feed(s), use one as the feed URL: {', '.join(alternates[:3])}"
-    elif kind in ("html", "head", "body"):
+    elif kind in _HTML_ROOTS:
         advice = "it advertises no RSS/Atom feed: find the site's RSS page and use a feed URL from it"
     else:
         advice = "check the feed URL"
@@ -289,6 +293,7 @@ def _repair(text: str, url: str | None, warnings: list[str]) -> str:
 
 _PROLOG_ITEM = re.compile(r"<(\?|!--|!doctype|[^\W\d])", re.I)
 _ELEMENT_NAME = re.compile(r"<([^\W\d][\w.:\-]*)")
+_HTML_ROOTS = frozenset(("html", "head", "body"))
 _KNOWN_ROOTS = frozenset(("rss", "rdf", "feed", "channel", "urlset", "item", "entry", "html"))
 _FEED_ROOT = re.compile(r"<\?xml\s|<(?:[A-Za-z_][\w.\-]*:)?(?:rss|rdf|feed|urlset)[\s>/]", re.I)
 

@@ -393,6 +393,20 @@ def test_html_page_is_not_a_feed_and_offers_its_alternates() -> None:
     assert isinstance(info.value, ParseError)
 
 
+def test_real_vnexpress_homepage_is_not_a_feed() -> None:
+    page = shared_path("corpus", "pages", "vnexpress_homepage_saved_2024.html").read_bytes()
+    with pytest.raises(NotAFeed, match="HTML page") as info:
+        parse_feed(page, url="https://vnexpress.net/", content_type="text/html; charset=utf-8")
+    assert info.value.alternates == ()  # its rel=alternate links are hreflang pages, not feeds
+
+
+def test_broken_html_page_still_yields_its_feed_links() -> None:
+    page = b"<html><head><link rel=alternate type=application/atom+xml href=/atom.xml><body><p>x<p>y & z</div>"
+    with pytest.raises(NotAFeed) as info:
+        parse_feed(page, url="https://baoquocte.vn/the-gioi/")
+    assert info.value.alternates == ("https://baoquocte.vn/atom.xml",)
+
+
 def test_html_page_without_feed_links_says_what_to_do() -> None:
     page = "<!DOCTYPE html><html><head><title>Dân trí</title></head><body><p>Tin &nbsp;mới</body></html>"
     with pytest.raises(NotAFeed, match="advertises no RSS/Atom feed") as info:
