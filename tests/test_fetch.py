@@ -587,7 +587,8 @@ def test_feeds_do_not_consult_robots(http_server: LocalServer) -> None:
 
 def test_robots_404_allows_all(http_server: LocalServer) -> None:
     http_server.routes["/a.html"] = "<p>a</p>"
-    assert run(lambda f: f.get_page(http_server.url("/a.html"))).status == 200
+    # one slot in all: the robots.txt request and the page must not wait for each other
+    assert run(lambda f: f.get_page(http_server.url("/a.html")), per_host=1, max_in_flight=1).status == 200
     assert paths(http_server) == ["/robots.txt", "/a.html"]
 
 
@@ -812,3 +813,11 @@ def test_failed_fetches_leave_no_descriptors_behind(http_server: LocalServer) ->
 
     counts = run(rounds, limits=limits)
     assert counts[-1] - counts[0] <= 2, counts
+
+
+def test_public_names_are_pinned() -> None:
+    import monitor.fetch
+
+    assert sorted(monitor.fetch.__all__) == [
+        "FEED_ACCEPT", "PAGE_ACCEPT", "FetchLimits", "Fetcher", "parse_max_age", "parse_retry_after",
+    ]  # fmt: skip
