@@ -380,10 +380,11 @@ def events_cmd(config_path: Path | None, topic: str | None, since: str, as_json:
             if as_json:
                 click.echo(json.dumps(record, ensure_ascii=False))
                 continue
+            label = alerts.EVENT_TYPES[config.language].get(e.type, e.type)
             toll = ", ".join(f"{n} {w}" for n, w in ((e.killed, "killed"), (e.injured, "injured")) if n is not None)
             flag = " (background)" if e.background else ""
-            click.echo(f"{e.date or 'undated':10}  {e.type:10} {e.place or '-'}  {', '.join(e.actors) or '-'}"
-                       f"{'  ' + toll if toll else ''}{flag}")
+            click.echo(f"{alerts.format_date(e.date) or 'undated':10}  {label:10} {e.place or '-'}  "
+                       f"{', '.join(e.actors) or '-'}{'  ' + toll if toll else ''}{flag}")
             click.echo(f"            «{e.evidence}»")
             for s in sources:
                 click.echo(f"            · {s['feed']}: {s['title']}  {s['url'] or ''}")

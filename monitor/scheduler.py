@@ -10,7 +10,6 @@ and never touches another.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import random
 import time
@@ -19,11 +18,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from monitor import alerts, events, feeds, identity, pages, planner
+from monitor import alerts, delivery, events, feeds, health, identity, pages, planner
 from monitor.config import AlertConfig, Config, FeedConfig
+from monitor.delivery import url_hash
 from monitor.errors import FetchError, HTTPStatusError, MonitorError, ParseError, RateLimited
 from monitor.fetch import Fetcher, FetchLimits
-from monitor.models import Article, Entry, Match, ParsedFeed, Topic
+from monitor.models import Article, Entry, Event, Match, ParsedFeed, Topic
 from monitor.store import FeedResults, OutboxItem, Store
 from monitor.topics import Matcher
 
@@ -31,8 +31,6 @@ log = logging.getLogger(__name__)
 
 CONSOLE_TARGET = AlertConfig(name="console", urls=(alerts.CONSOLE,))
 MAX_BACKOFF = 6 * 3600.0  # a failing feed is retried at least every 6 hours, never abandoned
-DELIVERY_BACKOFF = (30.0, 6 * 3600.0)  # first retry after ~30 s, doubling up to 6 h
-GIVE_UP_AFTER = 2 * 86400.0  # an undeliverable alert is marked failed (still visible) after 2 days
 
 
 @dataclass
@@ -255,76 +253,54 @@ def plan_outbox(ctx: Context, decided: planner.EventPlan) -> list[OutboxItem]:
     return items
 
 
+Figures = tuple[int | None, int | None]
+
+
 def _render(kind: str, ap: planner.ArticlePlan, routed: list[tuple[Topic, Match]], url: str,
-            target: AlertConfig) -> list[tuple[str, alerts.Message]]:
-    """(idempotency subject, message) pairs for one URL of a target."""
+            target: AlertConfig) -> list[tuple[str, alerts.Message, Figures]]:
+    """(idempotency subject, message, (killed, injured) for urgent_if) for one URL of a target;
+    the target's own templates, if it has any, replace the built-in ones."""
     opts: dict[str, Any] = {"body_format": target.format or alerts.format_for(url), "language": target.language,
                             "max_length": alerts.limit_for(url)}
     topic = routed[0][0]
+
+    def own(msg: alerts.Message, **context: Any) -> alerts.Message:
+        if not target.templates:
+            return msg
+        return alerts.render_custom(target.templates, msg, kind, ap.article, matches=routed, **context, **opts)
+
     if kind == "event":
-        return [(f"event|{ap.article.key}", alerts.render_event_alert(ap.article, topic, [k.event for k in ap.new],
-                                                                      **opts))]
+        evs = [k.event for k in ap.new]
+        msg = alerts.render_event_alert(ap.article, topic, evs, **opts)
+        return [(f"event|{ap.article.key}", own(msg, topic=topic, events=evs), _figures(evs))]
     if kind == "update":
         return [
             (f"update|{known.uid}|" + ",".join(f"{k}={v[1]}" for k, v in sorted(changes.items())),
-             alerts.render_update_alert(ap.article, topic, known.event, changes, **opts))
+             own(alerts.render_update_alert(ap.article, topic, known.event, changes, **opts), topic=topic,
+                 event=known.event, changes=changes), _figures([known.event]))
             for known, changes in ap.updates
         ]
-    return [(f"article|{ap.article.key}", alerts.render_article_alert(ap.article, routed, **opts))]
+    return [(f"article|{ap.article.key}", own(alerts.render_article_alert(ap.article, routed, **opts)), (None, None))]
+
+
+def _figures(evs: Sequence[Event]) -> Figures:
+    """The highest killed and injured counts among events (None when none reports one)."""
+    killed = [e.killed for e in evs if e.killed is not None]
+    injured = [e.injured for e in evs if e.injured is not None]
+    return max(killed, default=None), max(injured, default=None)
 
 
 def _rows(kind: str, ap: planner.ArticlePlan, routed: list[tuple[Topic, Match]], target: AlertConfig) -> list[OutboxItem]:
     rows = []
     for url in target.urls:
         uhash = url_hash(url)
-        for subject, msg in _render(kind, ap, routed, url, target):
+        for subject, msg, (killed, injured) in _render(kind, ap, routed, url, target):
             rows.append(OutboxItem(
                 key=f"{subject}|{target.name}|{uhash}", target=target.name, url_hash=uhash,
                 topics=tuple(t.id for t, _ in routed), article=ap.article.key, kind=kind,
-                title=msg.title, body=msg.body, body_format=msg.body_format,
+                title=msg.title, body=msg.body, body_format=msg.body_format, killed=killed, injured=injured,
             ))
     return rows
-
-
-def url_hash(url: str) -> str:
-    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
-
-
-async def deliver(ctx: Context, *, limit: int = 100) -> tuple[int, int]:
-    """Send the due outbox rows; returns (sent, failed attempts). A slow target runs in a worker
-    thread so it never stalls polling."""
-    urls = {(t.name, url_hash(u)): u for t in ctx.targets for u in t.urls}
-    sent = failed = 0
-    for item in ctx.store.due_alerts(ctx.clock(), limit=limit):
-        assert item.id is not None
-        url = urls.get((item.target, item.url_hash))
-        if url is None:
-            ctx.store.mark_failed_attempt(
-                item.id, f"target {item.target!r} is no longer in the configuration", next_attempt_at=None
-            )
-            failed += 1
-            continue
-        message = alerts.Message(item.title, item.body, item.body_format)
-        result = await asyncio.to_thread(alerts.send, url, message)
-        now = ctx.clock()
-        if result.ok:
-            ctx.store.mark_sent(item.id, now=now)
-            sent += 1
-            continue
-        failed += 1
-        detail = ctx.config.redact(result.detail or "delivery failed")
-        retry_at = delivery_retry_at(item.attempts + 1, item.created_at, now)
-        ctx.store.mark_failed_attempt(item.id, detail, next_attempt_at=retry_at)
-        log.warning("alert=%d target=%r not delivered (attempt %d): %s", item.id, item.target, item.attempts + 1, detail)
-    return sent, failed
-
-
-def delivery_retry_at(attempts: int, created_at: float, now: float) -> float | None:
-    if now - created_at >= GIVE_UP_AFTER:
-        return None
-    base, cap = DELIVERY_BACKOFF
-    delay = min(cap, base * 2 ** (attempts - 1))
-    return now + delay * random.uniform(0.8, 1.2)
 
 
 # ---------------------------------------------------------------------------- timing
@@ -341,10 +317,10 @@ def next_poll(feed: FeedConfig, now: float, *, ttl_minutes: int | None = None, m
 
 def failure_backoff(feed: FeedConfig, now: float, failures: int, retry_after: float | None) -> float:
     """Exponential backoff from the feed's interval, capped at 6 h; Retry-After wins when later."""
-    delay = min(MAX_BACKOFF, feed.interval * 2 ** min(failures - 1, 10))
-    if retry_after is not None:
+    delay = min(MAX_BACKOFF, feed.interval * 2 ** min(failures - 1, 10)) * random.uniform(0.9, 1.1)
+    if retry_after is not None:  # the server's word is a floor: jitter never brings the poll earlier
         delay = max(delay, min(retry_after, 24 * 3600.0))
-    return now + delay * random.uniform(0.9, 1.1)
+    return now + delay
 
 
 # ---------------------------------------------------------------------------- cycles
@@ -361,7 +337,7 @@ async def run_cycle(
         feeds_to_poll = [f for f in feeds_to_poll if f.url in due]
     report = CycleReport()
     if not feeds_to_poll and only_due:
-        report.sent, report.delivery_failures = await deliver(ctx)
+        report.sent, report.delivery_failures = await delivery.deliver(ctx)
         return report
     cycle = ctx.store.start_cycle(now)
 
@@ -372,7 +348,8 @@ async def run_cycle(
             progress(rep, len(report.feeds), len(feeds_to_poll))
 
     await asyncio.gather(*(one(f) for f in feeds_to_poll))
-    report.sent, report.delivery_failures = await deliver(ctx)
+    health.check(ctx)
+    report.sent, report.delivery_failures = await delivery.deliver(ctx)
     ctx.store.finish_cycle(
         cycle, now=ctx.clock(), feeds=len(report.feeds), failed=len(report.failed),
         new_articles=sum(f.new_articles for f in report.feeds), alerts=sum(f.alerts for f in report.feeds),
