@@ -776,8 +776,12 @@ def _group_event(
 # --------------------------------------------------------------------------- one article
 
 
-def same_in_article(a: Event, b: Event, published: datetime | None, aliases: Aliases) -> bool:
-    """The identity rule of dedup.same_event for two events of one article (one publication)."""
+def same_in_article(
+    a: Event, b: Event, published: datetime | None, aliases: Aliases, *, background_ok: bool = False
+) -> bool:
+    """The identity rule of dedup.same_event for two events of one article (one publication).
+    With `background_ok`, an undated mention may also name a dated happening outside the
+    3-day window (an article recalling "the offensive" launched two weeks earlier)."""
     if a.type != b.type:
         return False
     da, db = _parse_iso(a.date), _parse_iso(b.date)
@@ -785,7 +789,7 @@ def same_in_article(a: Event, b: Event, published: datetime | None, aliases: Ali
     if da and db and da != db:
         return False
     known = da or db
-    if known and not (da and db) and pub and abs((known - pub).days) > WINDOW_DAYS:
+    if known and not (da and db) and pub and abs((known - pub).days) > WINDOW_DAYS and not background_ok:
         return False
     return places_compatible(a.place, b.place, aliases) and actors_compatible(a.actors, b.actors, aliases)
 
@@ -851,7 +855,18 @@ def _target(events: list[Event], f: _Found, published: datetime | None, aliases:
             return i
         if (ev.date is None or old.date is None) and _repeats(old, ev, aliases):
             return i
-    return None
+    return next((i for i in range(len(events) - 1, -1, -1) if _recalls(events[i], f, published, aliases)), None)
+
+
+def _recalls(old: Event, f: _Found, published: datetime | None, aliases: Aliases) -> bool:
+    """An undated mention recalling an older, dated happening of the article ("Trước đó, Haftar
+    đã phát động một cuộc tấn công" after "cuộc tấn công vào ngày 4/4")."""
+    ev = f.event
+    return (
+        ev.date is None and old.date is not None and not f.fresh
+        and same_in_article(old, ev, published, aliases, background_ok=True)
+        and _repeats(old, ev, aliases) and not _conflicting_counts(old, ev)
+    )  # fmt: skip
 
 
 def _is_strike_again(old: Event, f: _Found) -> bool:
@@ -967,7 +982,8 @@ def _lead_repeats(body: Event, lead: Event, published: datetime | None, aliases:
     if same_in_article(body, lead, published, aliases):
         return True
     toll, other = (body, lead) if body.type == "casualties" else (lead, body)
-    kin = (body.type == "airstrike" and lead.type == "attack") or (
+    blast = body.type == "attack" and lead.type == "disaster" and bool(re.search(r"(?i)bom|nổ", body.evidence))
+    kin = blast or (body.type == "airstrike" and lead.type == "attack") or (
         toll.type == "casualties" and other.type in _VIOLENT and not CUMULATIVE.search(toll.evidence)
     )
     return kin and not _conflicting_counts(body, lead) and same_in_article(replace(lead, type=body.type), body, published, aliases)
