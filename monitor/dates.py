@@ -19,8 +19,9 @@ Traps handled: `email.utils` drops `GMT+7` and reads unknown zones as UTC (an un
 alphabetic zone here means `default_tz`, the out-of-band knowledge RFC 2822 allows: these are
 Vietnamese sources); no zone at all also means `default_tz` (Asia/Ho_Chi_Minh by default);
 offsets of a day or more, month 13 or 30 February give None, not an exception; years before
-1970 or after 2100 are rejected as implausible, future dates within that range are kept (the
-caller decides what a post dated next week means).
+1970 or after 2100 are rejected as implausible, and so is the epoch instant itself (1970-01-01
+00:00 UTC, a CMS's "no date"); future dates within that range are kept (the caller decides what
+a post dated next week means).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ __all__ = ["ICT", "parse_date", "to_iso"]
 ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 MIN_YEAR = 1970
 MAX_YEAR = 2100
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_LEN = 200  # longer input is not a date
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -98,7 +100,7 @@ def parse_date(text: str, *, default_tz: tzinfo = ICT) -> datetime | None:
         except (ValueError, OverflowError):
             dt = None
         if dt is not None:
-            return dt if MIN_YEAR <= dt.year <= MAX_YEAR else None
+            return dt if _plausible(dt) else None
     return None
 
 
@@ -112,8 +114,14 @@ def _fast(m: re.Match[str]) -> datetime | None:
     y = int(m.group(3))
     if not MIN_YEAR <= y <= MAX_YEAR:
         return None
-    return datetime(y, _MONTHS[m.group(2).lower()], int(m.group(1)), int(m.group(4)), int(m.group(5)),
-                    min(int(m.group(6)), 59), tzinfo=tz)
+    dt = datetime(y, _MONTHS[m.group(2).lower()], int(m.group(1)), int(m.group(4)), int(m.group(5)),
+                  min(int(m.group(6)), 59), tzinfo=tz)
+    return dt if dt != _EPOCH else None
+
+
+def _plausible(dt: datetime) -> bool:
+    """Years 1970..2100, and not the Unix epoch itself (what a CMS writes for "no date")."""
+    return MIN_YEAR <= dt.year <= MAX_YEAR and dt != _EPOCH
 
 
 def to_iso(dt: datetime) -> str:

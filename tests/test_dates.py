@@ -78,12 +78,16 @@ def test_reads(text: str, expected: datetime) -> None:
     [
         "", "   ", "garbage", "không có ngày", "Thu, 31 Feb 2004 19:48:21 GMT", "2004-13-01",
         "2004-01-01T25:00:00Z", "2004-01-01T10:00:00+25:00", "Thu, 01 Jan 1960 19:48:21 GMT",
-        "1969-12-31T23:59:59Z", "0001-01-01", "9999-12-31T23:59:59-05:00", "Sat, 27 Foo 2024 14:15:00 +0700",
+        "1969-12-31T23:59:59Z", "Thu, 01 Jan 1970 00:00:00 GMT", "1970-01-01T07:00:00+07:00", "0001-01-01", "9999-12-31T23:59:59-05:00", "Sat, 27 Foo 2024 14:15:00 +0700",
         "2024-01-01" + " " * 300 + "x", "32/13/2024", "06/04-2025",
     ],
 )
 def test_unreadable_or_implausible_is_none(text: str) -> None:
     assert parse_date(text) is None
+
+
+def test_1970_other_than_the_epoch_instant_is_kept() -> None:
+    assert parse_date("Thu, 01 Jan 1970 00:00:01 GMT") == datetime(1970, 1, 1, 0, 0, 1, tzinfo=UTC)
 
 
 def test_future_dates_are_kept() -> None:

@@ -535,6 +535,16 @@ def test_fuzz_mutated_real_feeds(seed: bytes, data: st.DataObject) -> None:
     _parse_or_parse_error(seed[:cut] + junk + seed[end:], content_type=ctype)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(SEEDS), st.integers(0, 4000), st.binary(max_size=20))
+def test_fuzz_sitemap_parser(seed: bytes, cut: int, junk: bytes) -> None:
+    try:
+        feed = parse_sitemap(seed[:cut] + junk + seed[cut:], url="https://vietnamnet.vn/sitemap.xml")
+    except ParseError:
+        return
+    assert all(e.link and e.link.startswith("https://") for e in feed.entries)
+
+
 XMLISH = st.text(alphabet=st.sampled_from(list("<>/&;#x!?[]=\"' \nabcrsitemlnkfdgCDATAđĐá") + ["\u202e", "\x00"]),
                  max_size=400)
 
