@@ -747,20 +747,30 @@ class _Signals:
 
     password: bool
     paywall: bool
-    listing_items: int
+    listing_items: int  # items of the rule's listing selector, or <article> elements when 10 or more
+    website: bool  # og:type says "website" (home and section pages), not "article"
     heading: str
 
 
-def _signals(tree: LexborHTMLParser, rule: SiteRule | None) -> _Signals:
+def _signals(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta) -> _Signals:
     items = len(tree.css(rule.listing.item)) if rule and rule.listing else 0
     if not items:
-        items = len(tree.css("article")) if len(tree.css("article")) >= 10 else 0
+        articles = len(tree.css("article"))
+        items = articles if articles >= 10 else 0
     return _Signals(
         password=tree.css_first("input[type=password]") is not None,
         paywall=tree.css_first("[class*=paywall i], [class*=login-wall i], [class*=premium-lock i]") is not None,
         listing_items=items,
+        website=meta.tags.get("og:type", "").lower() == "website",
         heading=_first(tree, ("h1", "title")),
     )
+
+
+def _is_listing(paragraphs: list[str], signals: _Signals) -> bool:
+    """Many article items and a body that is a teaser or two, or a page that calls itself a website."""
+    if signals.listing_items < MIN_LISTING_ITEMS:
+        return False
+    return signals.website or (len(paragraphs) < 3 and _chars(paragraphs) < 600)
 
 
 def _is_signature(text: str) -> bool:
@@ -770,17 +780,19 @@ def _is_signature(text: str) -> bool:
     return len(name) <= 40 and 2 <= len(words) <= 4 and all(w[0].isupper() and w.isalpha() for w in words)
 
 
-def _check_article(paragraphs: list[str], signals: _Signals, title: str, source: str) -> None:
+def _check_article(paragraphs: list[str], signals: _Signals, title: str, source: str, *, generic: bool) -> None:
+    """Raise NotAnArticle with the reason; a body found by a site rule is never taken for a listing."""
     chars = _chars(paragraphs)
     walled = signals.password or signals.paywall or any(_LOGIN_WALL.search(p) for p in paragraphs[-3:])
-    if chars >= MIN_BODY_CHARS and not (walled and chars < 1500):
+    listing = generic and _is_listing(paragraphs, signals)
+    if chars >= MIN_BODY_CHARS and not (walled and chars < 1500) and not listing:
         return
     where = f"{source}: " if source else ""
     if chars < MIN_BODY_CHARS and _ERROR_PAGE.search(f"{signals.heading} {title}"):
         reason = f"an error page ({signals.heading or title!r})"
     elif walled:
         reason = f"a login wall or paywall ({chars} characters of text before it)"
-    elif signals.listing_items >= MIN_LISTING_ITEMS:
+    elif listing or signals.listing_items >= MIN_LISTING_ITEMS:
         reason = f"a home or listing page ({signals.listing_items} article items, no article body)"
     else:
         reason = f"too little body text ({chars} characters; an article has at least {MIN_BODY_CHARS})"
@@ -802,18 +814,15 @@ def _absolute(href: str, base: str | None) -> str | None:
     return absolute if scheme in ("http", "https") else None
 
 
-def _body(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta, signals: _Signals,
-          ) -> tuple[list[str], str, list[str]]:
+def _body(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta) -> tuple[list[str], str, list[str]]:
     """(paragraphs, rule name or "generic", warnings)."""
     if rule is None or not rule.body:
         return _generic_body(tree, meta, rule), "generic", []
     paragraphs = _rule_body(tree, rule)
     if paragraphs:
         return paragraphs, rule.name, []
-    if signals.listing_items >= MIN_LISTING_ITEMS:
-        return [], rule.name, []  # a home/listing page of the site, not a broken rule
     warning = (f"site rule for {rule.name} matched no body; used the generic extractor"
-               " — the rule needs updating")
+               " — the rule needs updating")  # (a home page of the site is refused after this)
     return _generic_body(tree, meta, rule), "generic", [warning]
 
 
@@ -836,17 +845,17 @@ def extract(
     rule = site_rule(host)
     if rule_override:
         rule = _rule_from_table(rule.name if rule else host or "override", rule_override, base=rule)
-    signals = _signals(tree, rule)
+    signals = _signals(tree, rule, meta)
     title, lead = _title(tree, rule, meta), _lead(tree, rule, meta)
     author = _author(tree, rule, meta, host)
     published, updated = _dates(tree, rule, meta)
-    paragraphs, used, warnings = _body(tree, rule, meta, signals)
+    paragraphs, used, warnings = _body(tree, rule, meta)
     if used == "generic":  # the lead came from <meta>: the page's first paragraph may repeat it
         paragraphs = [p for p in paragraphs if p not in (title, author) and not (lead and p.endswith(lead))]
         if paragraphs and _is_signature(paragraphs[-1]):
             author = author or paragraphs[-1]  # "Võ Hải": the byline Vietnamese outlets end with
             paragraphs.pop()
-    _check_article(paragraphs, signals, title, url or canonical or "")
+    _check_article(paragraphs, signals, title, url or canonical or "", generic=used == "generic")
     return Page(
         url=url or canonical, title=title, lead=lead, paragraphs=tuple(paragraphs),
         published=published, updated=updated, author=author, canonical_url=canonical,
