@@ -146,6 +146,21 @@ def test_tuoitre_gmt_plus_7_dates() -> None:
     assert second.id is None and second.link  # no guid: the link still identifies it
 
 
+def test_tuoitre_mismatched_date_tags_keep_both_items() -> None:
+    data = (
+        "<rss><channel><title>Tuổi Trẻ</title><lastBuildDate>Wed, 16 Jul 2025 10:00:00 GMT+7</pubDate>"
+        "<item><title>Một</title><pubDate>Wed, 16 Jul 2025 09:30:00 GMT+7</lastBuildDate>"
+        "<link>https://tuoitre.vn/mot.htm</link></item>"
+        "<item><title>Hai</title><link>https://tuoitre.vn/hai.htm</link>"
+        "<pubDate>Wed, 16 Jul 2025 08:30:00 GMT+7</pubDate></item></channel></rss>"
+    ).encode()
+    feed = parse_feed(data)
+    assert [(e.title, e.link, e.published) for e in feed.entries] == [
+        ("Một", "https://tuoitre.vn/mot.htm", ict(2025, 7, 16, 9, 30)),
+        ("Hai", "https://tuoitre.vn/hai.htm", ict(2025, 7, 16, 8, 30)),
+    ]
+
+
 def test_dantri_utf8_bom() -> None:
     feed = fixture("dantri_the-gioi_bom.rss")
     assert feed.title == "Thế giới - Dân trí"
