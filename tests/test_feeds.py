@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -570,7 +569,3 @@ def test_fuzz_xmlish_text(text: str, encoding: str) -> None:
     _parse_or_parse_error(("<rss><channel><item>" + text).encode(encoding, errors="replace"))
     _parse_or_parse_error(text.encode(encoding, errors="replace"))
 
-
-def test_codecs_used_in_fuzzing_exist() -> None:
-    for name in ("utf-16", "koi8-r", "cp1258", "euc-kr"):
-        assert codecs.lookup(name)
