@@ -821,3 +821,12 @@ def test_public_names_are_pinned() -> None:
     assert set(monitor.fetch.__all__) == {
         "FEED_ACCEPT", "PAGE_ACCEPT", "FetchLimits", "Fetcher", "parse_max_age", "parse_retry_after",
     }  # fmt: skip
+
+
+def test_deadline_message_tells_what_happened_before(http_server: LocalServer) -> None:
+    http_server.routes["/feed"] = sequence(Response(b"", status=502), hang)
+    error = fails(http_server.url("/feed"), FetchTimeout, limits=FetchLimits(deadline=1.0, backoff=0.01))
+    url = http_server.url("/feed")
+    assert str(error) == (
+        f"fetch: timed out after 1 s (total deadline) fetching {url}; before that: HTTP 502 Bad Gateway from {url}"
+    )
