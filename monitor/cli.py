@@ -138,7 +138,7 @@ def check(config_path: Path | None) -> None:
             store.close()
         click.echo(f"{len(config.feeds)} feeds:")
         for f in config.feeds:
-            line = f"  {f.name}  {f.url}  every {_human(f.interval)}"
+            line = f"  {f.name}  {config.redact(f.url)}  every {_human(f.interval)}"
             st = states.get(f.url)
             if st and st.last_error:
                 line += f"  — failing ({st.consecutive_failures}x): {st.last_error}"
@@ -296,10 +296,8 @@ def status(config_path: Path | None, as_json: bool) -> None:
         configured = {f.url for f in config.feeds}
         report["feeds"] = [f for f in report["feeds"] if f["url"] in configured]
         report["now"] = now
-        if as_json:
-            click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-            return
-        _print_status(report, now)
+        text = json.dumps(report, ensure_ascii=False, indent=2) if as_json else _status_text(report, now)
+        click.echo(config.redact(text))
 
 
 def _ago(ts: float | None, now: float) -> str:
@@ -316,24 +314,30 @@ def _ago(ts: float | None, now: float) -> str:
     return f"{sign}{text}" if sign else f"{text} ago"
 
 
-def _print_status(report: dict[str, Any], now: float) -> None:
-    click.echo(f"{len(report['feeds'])} feeds:")
+def _status_text(report: dict[str, Any], now: float) -> str:
+    lines: list[str] = []
+    _print_status(report, now, lines.append)
+    return "\n".join(lines)
+
+
+def _print_status(report: dict[str, Any], now: float, echo: Callable[[str], None]) -> None:
+    echo(f"{len(report['feeds'])} feeds:")
     for f in report["feeds"]:
         state = "ok" if not f["last_error"] else f"FAILING x{f['consecutive_failures']}: {f['last_error']}"
-        click.echo(f"  {f['name']}: {state}; last success {_ago(f['last_success_at'], now)}, "
+        echo(f"  {f['name']}: {state}; last success {_ago(f['last_success_at'], now)}, "
                    f"{f['items_seen']} items seen, next poll {_ago(f['next_poll_at'], now)}")
         if f["warning"]:
-            click.echo(f"    warning: {f['warning']}")
-    click.echo("topics (last 24 h):")
+            echo(f"    warning: {f['warning']}")
+    echo("topics (last 24 h):")
     for t in report["topics"] or [{"topic": "(none)", "articles": 0, "events": 0}]:
-        click.echo(f"  {t['topic']}: {t['articles']} articles, {t['events']} events")
+        echo(f"  {t['topic']}: {t['articles']} articles, {t['events']} events")
     o = report["outbox"]
-    click.echo(f"outbox: {o['pending']} pending, {o['failed']} failed, {o['sent_24h']} sent in 24 h")
+    echo(f"outbox: {o['pending']} pending, {o['failed']} failed, {o['sent_24h']} sent in 24 h")
     c = report["last_cycle"]
     if c:
-        click.echo(f"last cycle: {_ago(c['finished_at'], now)}, {c['feeds']} feeds ({c['failed']} failed), "
+        echo(f"last cycle: {_ago(c['finished_at'], now)}, {c['feeds']} feeds ({c['failed']} failed), "
                    f"{c['new_articles']} new articles, {c['alerts']} alerts")
-    click.echo(f"database: {report['articles']} articles, {report['database_bytes'] / 2**20:.1f} MiB")
+    echo(f"database: {report['articles']} articles, {report['database_bytes'] / 2**20:.1f} MiB")
 
 
 @cli.command()
@@ -438,7 +442,7 @@ def outbox(ctx: click.Context, config_path: Path | None, failed: bool) -> None:
         for r in rows:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created_at))
             err = f" — {r.last_error}" if r.last_error else ""
-            click.echo(f"#{r.id} {r.status:7} {when} {r.target}: {r.title} (attempts {r.attempts}){err}")
+            click.echo(config.redact(f"#{r.id} {r.status:7} {when} {r.target}: {r.title} (attempts {r.attempts}){err}"))
 
 
 @outbox.command("retry")

@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import jinja2
+import jinja2.meta
+
 from monitor.errors import ConfigError
 from monitor.models import Topic
 from monitor.sdnotify import secret
@@ -80,7 +83,28 @@ ALERT_SETTINGS = (
     Setting("topics", list, None, "topic ids routed here; default every topic"),
     Setting("language", str, None, "vi or en; default [monitor] language"),
     Setting("format", str, None, "text, markdown or html; default per service"),
+    Setting("mode", str, "instant", "instant (each alert at once) or digest (one message per window)"),
+    Setting("every", (str, int), None, "for mode = digest: a digest every this long, e.g. 1h"),
+    Setting("at", list, None, "for mode = digest: local times of the digests, e.g. [\"07:30\", \"17:00\"]"),
+    Setting("quiet_hours", str, None, "local window, e.g. \"22:00-06:30\": alerts wait and go out as one digest"),
+    Setting("urgent_if", str, None, "e.g. \"killed >= 10\": such an alert ignores quiet hours, digests and the cap"),
+    Setting("max_per_hour", int, None, "past this many messages an hour, alerts fold into the next digest"),
+    Setting("templates", dict, None, "Jinja2 {title = \"...\", body = \"...\"} replacing the built-in ones"),
+    Setting("fallback", str, None, "another target told when an alert to this one gives up"),
 )
+HEALTH_SETTINGS = (
+    Setting("fail_after_polls", int, 6, "a feed is reported after failing this many polls in a row ..."),
+    Setting("fail_after", (str, int), "2h", "... and for at least this long (whichever is later)"),
+    Setting("target", (str, list), None, "[[alert]] target(s) of source-health alerts; default every target"),
+    Setting("quiet", bool, True, "also report a feed that has gone quiet compared with its usual rate"),
+    Setting("enabled", bool, True, "false: no source-health alerts at all"),
+)
+ALERT_MODES = ("instant", "digest")
+URGENT_FIELDS = ("killed", "injured")
+URGENT_OPS = (">=", ">", "==")
+TEMPLATE_KEYS = ("title", "body")
+TEMPLATE_VARIABLES = ("kind", "title", "t", "bold", "bullet", "subbullet", "link", "feed", "published", "article_title",
+                      "summary", "topics", "topic", "events", "event", "changes")
 FETCH_ARTICLE_MODES = ("matched", "all", "none")
 FEED_TYPES = ("rss", "html", "sitemap")
 TOPIC_FIELDS = ("title", "summary", "text")
@@ -90,6 +114,8 @@ _DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"b": 1, "kb": 1000, "kib": 1024, "mb": 10**6, "mib": 2**20, "gb": 10**9, "gib": 2**30}
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_URGENT = re.compile(r"^\s*(\w+)\s*(>=|>|==)\s*(\d+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -112,9 +138,28 @@ class AlertConfig:
     language: str = "vi"
     format: str | None = None
     source: str = ""
+    mode: str = "instant"  # "instant" or "digest"
+    every: float | None = None  # digest every this many seconds (from local midnight)
+    at: tuple[int, ...] = ()  # digest at these local minutes of the day
+    quiet_hours: tuple[int, int] | None = None  # (start, end) local minutes of the day
+    urgent_if: tuple[str, str, int] | None = None  # (field, op, number)
+    max_per_hour: int | None = None
+    templates: Mapping[str, str] = field(default_factory=dict)  # "title"/"body" -> Jinja2 source
+    fallback: str | None = None
 
     def routes(self, topic: str) -> bool:
         return self.topics is None or topic in self.topics
+
+
+@dataclass(frozen=True)
+class HealthConfig:
+    """[health]: when a broken or silent source is worth an alert, and to whom."""
+
+    fail_after_polls: int = 6
+    fail_after: float = 2 * 3600.0
+    targets: tuple[str, ...] | None = None  # None: every [[alert]] target
+    quiet: bool = True
+    enabled: bool = True
 
 
 @dataclass(frozen=True)
@@ -133,6 +178,7 @@ class Config:
     max_in_flight: int = 16
     retention: float = 90 * 86400.0
     http: str = ""
+    health: HealthConfig = field(default_factory=HealthConfig)
     secrets: frozenset[str] = frozenset()
     warnings: tuple[str, ...] = ()
 
@@ -241,15 +287,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read: {e.strerror}", path=str(path)) from None
 
 
-def _feed(table: Any, i: int, *, where: str, default_interval: float) -> FeedConfig:
+def _feed(table: Any, i: int, *, where: str, default_interval: float, secrets: set[str]) -> FeedConfig:
     label = f"[[feed]] #{i + 1}"
     if not isinstance(table, dict):
         raise ConfigError(f"{label} must be a table", path=where)
     v = _check_keys(table, FEED_SETTINGS, where=where, label=label)
     label = f"[[feed]] {v['name']!r}"
-    url = v["url"].strip()
+    url = _expand(v["url"].strip(), where=where, key=f"{label}: url", secrets=secrets)  # e.g. an API key
     if not re.match(r"^https?://[^/\s]+", url, re.IGNORECASE):
-        raise ConfigError(f"{label}: url {url!r} must start with http:// or https://", path=where)
+        raise ConfigError(f"{label}: url {redact(url, secrets)!r} must start with http:// or https://", path=where)
     if v["type"] not in FEED_TYPES:
         raise ConfigError(f"{label}: type must be one of {', '.join(FEED_TYPES)}", path=where)
     if v["fetch_articles"] not in FETCH_ARTICLE_MODES:
@@ -306,7 +352,111 @@ def _alert(table: Any, i: int, *, where: str, secrets: set[str], language: str) 
     if v["format"] not in (None, "text", "markdown", "html"):
         raise ConfigError(f"{label}: format must be text, markdown or html", path=where)
     topics = None if v["topics"] is None else _strings(v["topics"], where=where, label=label, key="topics")
-    return AlertConfig(name=v["name"], urls=urls, topics=topics, language=lang, format=v["format"], source=where)
+    return AlertConfig(name=v["name"], urls=urls, topics=topics, language=lang, format=v["format"], source=where,
+                       **_shaping(v, where=where, label=label))
+
+
+def _shaping(v: Mapping[str, Any], *, where: str, label: str) -> dict[str, Any]:
+    """mode, every/at, quiet_hours, urgent_if, max_per_hour, templates and fallback of one target."""
+    if v["mode"] not in ALERT_MODES:
+        raise ConfigError(f"{label}: mode must be instant or digest, not {v['mode']!r}", path=where)
+    every = None if v["every"] is None else parse_duration(v["every"], where=where, key=f"{label}: every")
+    at = () if v["at"] is None else tuple(sorted(
+        _clock(t, where=where, key=f"{label}: at") for t in _strings(v["at"], where=where, label=label, key="at")))
+    if v["mode"] == "digest" and not (every or at):
+        raise ConfigError(f"{label}: mode = \"digest\" needs every = \"1h\" or at = [\"07:30\", ...]", path=where)
+    if v["mode"] == "instant" and (every or at):
+        raise ConfigError(f"{label}: every and at schedule digests: add mode = \"digest\"", path=where)
+    if every and at:
+        raise ConfigError(f"{label}: give every or at, not both", path=where)
+    if every is not None and every < 60:
+        raise ConfigError(f"{label}: every must be at least 1m", path=where)
+    cap = v["max_per_hour"]
+    if cap is not None and cap < 1:
+        raise ConfigError(f"{label}: max_per_hour must be 1 or more", path=where)
+    return {
+        "mode": v["mode"], "every": every, "at": at, "max_per_hour": cap,
+        "quiet_hours": None if v["quiet_hours"] is None else _quiet_hours(v["quiet_hours"], where=where, label=label),
+        "urgent_if": None if v["urgent_if"] is None else _urgent(v["urgent_if"], where=where, label=label),
+        "templates": _templates(v["templates"] or {}, where=where, label=label),
+        "fallback": v["fallback"],
+    }
+
+
+def _clock(text: str, *, where: str, key: str) -> int:
+    """"07:30" -> minutes after midnight."""
+    m = _CLOCK.match(text.strip())
+    if not m:
+        raise ConfigError(f"{key}: {text!r} is not a time of day: write HH:MM, e.g. \"07:30\"", path=where)
+    return int(m.group(1)) * 60 + int(m.group(2))
+
+
+def _quiet_hours(text: str, *, where: str, label: str) -> tuple[int, int]:
+    start, sep, end = text.partition("-")
+    if not sep:
+        raise ConfigError(f"{label}: quiet_hours = {text!r} must be a window such as \"22:00-06:30\"", path=where)
+    window = (_clock(start, where=where, key=f"{label}: quiet_hours"), _clock(end, where=where, key=f"{label}: quiet_hours"))
+    if window[0] == window[1]:
+        raise ConfigError(f"{label}: quiet_hours starts and ends at the same time", path=where)
+    return window
+
+
+def _urgent(text: str, *, where: str, label: str) -> tuple[str, str, int]:
+    m = _URGENT.match(text)
+    if not m or m.group(1) not in URGENT_FIELDS:
+        raise ConfigError(
+            f"{label}: urgent_if = {text!r} must read FIELD OP NUMBER, with FIELD one of {', '.join(URGENT_FIELDS)} "
+            f"and OP one of {' '.join(URGENT_OPS)}, e.g. \"killed >= 10\"", path=where)
+    return m.group(1), m.group(2), int(m.group(3))
+
+
+def _templates(table: Mapping[str, Any], *, where: str, label: str) -> dict[str, str]:
+    """Per-target Jinja2 templates, compiled now so a mistake is an error at load, not at 3 a.m."""
+    out = {}
+    for key, source in table.items():
+        if key not in TEMPLATE_KEYS or not isinstance(source, str):
+            raise ConfigError(f"{label}: templates.{key}: templates holds title and body strings only", path=where)
+        try:
+            names = jinja2.meta.find_undeclared_variables(jinja2.Environment().parse(source))
+        except jinja2.TemplateSyntaxError as e:
+            raise ConfigError(f"{label}: templates.{key} does not compile: {e.message} (line {e.lineno})",
+                              path=where) from None
+        unknown = sorted(names - set(TEMPLATE_VARIABLES) - set(jinja2.Environment().globals))
+        if unknown:
+            raise ConfigError(f"{label}: templates.{key} uses {unknown[0]!r}, which templates do not get "
+                              f"(they get {', '.join(TEMPLATE_VARIABLES)})", path=where)
+        out[key] = source
+    return out
+
+
+def _health(table: Any, *, where: str, names: list[str]) -> HealthConfig:
+    if not isinstance(table, dict):
+        raise ConfigError("[health] must be a table", path=where)
+    v = _check_keys(table, HEALTH_SETTINGS, where=where, label="[health]")
+    if v["fail_after_polls"] < 1:
+        raise ConfigError("[health]: fail_after_polls must be 1 or more", path=where)
+    targets = v["target"]
+    if isinstance(targets, str):
+        targets = [targets]
+    if targets is not None:
+        targets = _strings(targets, where=where, label="[health]", key="target")
+        for t in targets:
+            if t not in names:
+                raise ConfigError(f"[health]: target names {t!r}, which no [[alert]] defines "
+                                  f"(known: {', '.join(names) or 'none'})", path=where)
+    return HealthConfig(
+        fail_after_polls=v["fail_after_polls"], quiet=v["quiet"], enabled=v["enabled"], targets=targets,
+        fail_after=parse_duration(v["fail_after"], where=where, key="[health]: fail_after"),
+    )
+
+
+def _check_fallbacks(alerts: list[AlertConfig]) -> None:
+    names = [a.name for a in alerts]
+    for a in alerts:
+        if a.fallback is not None and (a.fallback not in names or a.fallback == a.name):
+            raise ConfigError(
+                f"[[alert]] {a.name!r}: fallback names {a.fallback!r}, which is not another [[alert]] "
+                f"(known: {', '.join(n for n in names if n != a.name) or 'none'})", path=a.source)
 
 
 def _collect(
@@ -358,10 +508,11 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     main = Path(path) if path is not None else default_config_path()
     doc = _read_toml(main)
     where = str(main)
-    unknown = set(doc) - {"monitor", "feed", "topic", "alert"}
+    unknown = set(doc) - {"monitor", "feed", "topic", "alert", "health"}
     if unknown:
         raise ConfigError(
-            f"unknown table {sorted(unknown)[0]!r}: the file may hold [monitor], [[feed]], [[topic]] and [[alert]]",
+            f"unknown table {sorted(unknown)[0]!r}: the file may hold [monitor], [[feed]], [[topic]], [[alert]] "
+            "and [health]",
             path=where,
         )
     m = _check_keys(doc.get("monitor", {}), MONITOR_SETTINGS, where=where, label="[monitor]")
@@ -387,7 +538,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
             f"[monitor]: timezone {m['timezone']!r} is not a known IANA zone (e.g. Asia/Ho_Chi_Minh)", path=where
         ) from None
     secrets: set[str] = set()
-    feeds = _collect(tables, "feed", lambda t, i, w: _feed(t, i, where=w, default_interval=interval))
+    feeds = _collect(tables, "feed", lambda t, i, w: _feed(t, i, where=w, default_interval=interval, secrets=secrets))
     topics = _collect(tables, "topic", lambda t, i, w: _topic(t, i, where=w))
     alerts = _collect(
         tables, "alert", lambda t, i, w: _alert(t, i, where=w, secrets=secrets, language=m["language"])
@@ -405,6 +556,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
                     f"[[alert]] {a.name!r}: topics names {t!r}, which no [[topic]] defines (known: {', '.join(ids) or 'none'})",
                     path=a.source,
                 )
+    _check_fallbacks(alerts)
+    health = _health(doc.get("health", {}), where=where, names=[a.name for a in alerts])
     warnings = [w for p in (main, *(Path(w) for w, _ in tables[1:])) for w in _permissions_warning(p, secrets)]
     db = Path(m["database"]).expanduser()
     if not db.is_absolute():  # under systemd, state lives in StateDirectory, not beside the config
@@ -424,6 +577,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         max_in_flight=m["max_in_flight"],
         retention=parse_duration(m["retention"], where=where, key="[monitor]: retention"),
         http=_http_address(m["http"], where=where),
+        health=health,
         secrets=frozenset(secrets),
         warnings=tuple(warnings),
     )
