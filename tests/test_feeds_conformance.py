@@ -34,6 +34,8 @@ def _cases() -> list[dict[str, Any]]:
 
 
 CASES = _cases()
+# Without ../shared, one placeholder case makes the test skip with shared_path's clear message.
+PARAMS = CASES or [{"file": "cases.json", "check": "feed.title", "expected": None, "bozo_ok": False}]
 
 
 def _value(feed: Any, check: str) -> Any:
@@ -59,7 +61,7 @@ def test_the_suite_is_complete() -> None:
     assert all((CONFORMANCE / c["file"]).is_file() for c in cases)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{c['file']}:{c['check']}" for c in CASES])
+@pytest.mark.parametrize("case", PARAMS, ids=[f"{c['file']}:{c['check']}" for c in PARAMS])
 def test_conformance(case: dict[str, Any]) -> None:
     document = shared_path("conformance", "feedparser", case["file"]).read_bytes()
     feed = parse_feed(document, url="http://conformance.test/feed.xml")
