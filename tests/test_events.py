@@ -77,6 +77,7 @@ class DevCase:
     text: str
     published: datetime | None
     gold: list[dict]
+    split: str = "dev"  # "dev": tuned on; "holdout": labelled after tuning, never tuned on
 
 
 def _load_rows(source: str) -> list[dict]:
@@ -97,7 +98,7 @@ def load_dev_set() -> list[DevCase]:
             ref=f'{label["source"]}#{label["value"]}', title=row.get("title") or "",
             summary=row.get("sapo") or row.get("description") or "",
             text=row.get("text") or row.get("content") or "",
-            published=datetime.fromisoformat(published), gold=label["events"],
+            published=datetime.fromisoformat(published), gold=label["events"], split=label.get("split", "dev"),
         ))  # fmt: skip
     return cases
 
@@ -366,15 +367,20 @@ def test_seed_article_every_required_event_and_nothing_else_as_news() -> None:
 # --------------------------------------------------------------------------- the labelled dev set
 
 # Floors a little below what the extractor reaches (see docs/events.md): a regression fails.
-DEV_FLOOR = {"precision": 0.75, "recall": 0.75, "f1": 0.76, "casualty_accuracy": 0.72}
+# "dev" was tuned on; "holdout" was labelled after tuning and is the honest estimate.
+FLOORS = {
+    "dev": {"precision": 0.75, "recall": 0.75, "f1": 0.76, "casualty_accuracy": 0.72},
+    "holdout": {"precision": 0.40, "recall": 0.50, "f1": 0.45, "casualty_accuracy": 0.50},
+}
 
 
-def test_dev_set_quality_floor() -> None:
-    cases = load_dev_set()
-    assert len(cases) >= 25
+@pytest.mark.parametrize("split", sorted(FLOORS))
+def test_labelled_set_quality_floor(split: str) -> None:
+    cases = [c for c in load_dev_set() if c.split == split]
+    assert len(cases) >= (25 if split == "dev" else 10)
     scores = evaluate(cases)
-    for name, floor in DEV_FLOOR.items():
-        assert scores[name] >= floor, f"{name} {scores[name]:.3f} fell below {floor} ({scores})"
+    for name, floor in FLOORS[split].items():
+        assert scores[name] >= floor, f"{split}: {name} {scores[name]:.3f} fell below {floor} ({scores})"
 
 
 # --------------------------------------------------------------------------- the CLI's work
