@@ -402,8 +402,12 @@ def _char_ref(code: int) -> str:
     return "" if code < 0x20 else "\ufffd"
 
 
+_XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"}
+
+
 def _xml_escape(char: str) -> str:
-    return {"&": "&amp;", "<": "&lt;", ">": "&gt;"}.get(char, char)
+    """A character from a reference, written back so it cannot end a tag or an attribute value."""
+    return _XML_ESCAPES.get(char, char)
 
 
 def _lxml_parse(text: str, url: str | None, warnings: list[str]) -> etree._Element:

@@ -510,6 +510,17 @@ def test_unclosed_tags_recover_the_items() -> None:
     assert [e.title for e in parse_feed(data).entries][-1] == "Hai"
 
 
+def test_references_to_quotes_inside_attributes_do_not_break_the_item() -> None:
+    data = (
+        '<rss><channel><item><title>Tin &QUOT;nóng&QUOT; &#34;x&#34; &LT;b&GT;</title>'
+        '<enclosure url="https://e.vn/a&#34;b&QUOT;.jpg" type="image/jpeg"/>'
+        "<link>https://e.vn/a.html</link></item></channel></rss>"
+    ).encode()
+    [entry] = parse_feed(data).entries
+    assert entry.title == 'Tin "nóng" "x"'  # &LT;b&GT; is escaped HTML in an RSS title: a tag, dropped
+    assert entry.link == "https://e.vn/a.html"
+
+
 def test_numeric_references_to_c1_code_points_mean_cp1252() -> None:
     data = b"<rss><channel><title>don&#146;t &#x93;x&#x94; &#0; &#xD800;</title></channel></rss>"
     assert parse_feed(data).title == "don’t “x” \ufffd"
