@@ -354,6 +354,16 @@ def test_guid_rules_and_relative_links() -> None:
     assert d.link is None  # only http(s) links ever leave the parser
 
 
+def test_undeclared_prefixes_still_mean_their_usual_namespaces() -> None:
+    data = (
+        "<rss><channel><item><title>Tin</title><dc:date>2024-01-27T14:15:00+07:00</dc:date>"
+        "<content:encoded><![CDATA[<p>Toàn văn.</p>]]></content:encoded></item></channel></rss>"
+    ).encode()
+    [entry] = parse_feed(data).entries
+    assert entry.published == ict(2024, 1, 27, 14, 15)
+    assert entry.content == "Toàn văn."
+
+
 def test_content_encoded_is_plain_text_and_feeds_the_summary_when_missing() -> None:
     data = (
         '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><item>'
