@@ -26,16 +26,29 @@ from monitor.models import Event
 from monitor.text import normalize
 
 __all__ = [
+    "BACKGROUND_DAYS",
+    "TRIGGERS",
+    "WINDOW_DAYS",
     "Aliases",
+    "Casualty",
+    "Mention",
+    "Trigger",
+    "actors_compatible",
+    "actors_overlap",
+    "combine",
     "default_aliases",
     "event_to_json",
     "extract_events",
+    "find_casualties",
     "find_dates",
+    "find_triggers",
     "is_asserted",
     "local_day",
     "parse_count",
+    "places_compatible",
     "resolve_date",
     "run_extract",
+    "same_in_article",
     "split_sentences",
 ]
 
