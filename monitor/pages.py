@@ -46,6 +46,7 @@ __all__ = [
     "decode_html",
     "extract",
     "load_rules",
+    "page_to_dict",
     "parse_listing",
     "run_extract_page",
     "site_rule",
@@ -951,14 +952,15 @@ def page_to_dict(page: Page) -> dict[str, Any]:
     }
 
 
-def run_extract_page(source: str, data: bytes, out: TextIO, *, as_json: bool) -> None:
+def run_extract_page(source: str, data: bytes, out: TextIO, *, as_json: bool,
+                     content_type: str | None = None) -> None:
     """`news-monitor extract-page URL|FILE [--json]`: print what extract() reads from the page.
 
-    `source` is the URL fetched or the file read; for a file the site rule is chosen from the
-    page's canonical URL. Raises NotAnArticle like extract().
+    `source` is the URL fetched (pass the response's Content-Type too) or the file read; for a
+    file the site rule is chosen from the page's canonical URL. Raises NotAnArticle like extract().
     """
     url = source if source.startswith(("http://", "https://")) else None
-    page = extract(data, url=url)
+    page = extract(data, url=url, content_type=content_type)
     if as_json:
         json.dump(page_to_dict(page), out, ensure_ascii=False, indent=2)
         out.write("\n")
