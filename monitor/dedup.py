@@ -139,7 +139,8 @@ def _hash(s: str) -> int:
 
 def fingerprint(text: str) -> frozenset[int]:
     """Hashed 3-word shingles of the normalised, case-folded words (punctuation and spacing
-    ignored: "Libya : Giao tranh" and "Libya: Giao tranh" agree). Stable across processes."""
+    ignored: "Libya : Giao tranh" and "Libya: Giao tranh" agree). Each hash is an unsigned 64-bit
+    int (blake2b), stable across processes and machines: safe to persist."""
     words = _WORD.findall(normalize(text or "").casefold())
     if len(words) < SHINGLE:
         return frozenset({_hash(" ".join(words))}) if words else frozenset()

