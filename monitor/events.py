@@ -1052,11 +1052,17 @@ def event_to_json(ev: Event) -> dict[str, object]:
 
 
 def _read_line(line: str) -> tuple[dict[str, object], datetime | None]:
-    obj = json.loads(line)
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
     if not isinstance(obj, dict):
         raise ValueError("not a JSON object")
     raw = obj.get("published")
-    published = datetime.fromisoformat(raw) if isinstance(raw, str) and raw.strip() else None
+    try:
+        published = datetime.fromisoformat(raw) if isinstance(raw, str) and raw.strip() else None
+    except ValueError:
+        raise ValueError(f'"published" is not an ISO 8601 date: {raw!r}') from None
     for key in ("title", "summary", "text"):
         if not isinstance(obj.get(key) or "", str):
             raise ValueError(f'"{key}" is not a string')

@@ -394,16 +394,21 @@ def test_run_extract_json_and_bad_lines(capsys: pytest.CaptureFixture[str]) -> N
         json.dumps(["a list"]),
         "",
         json.dumps({"id": "a2", "text": "Trời đẹp.", "published": None}),
+        json.dumps({"id": "a3", "text": "Trời đẹp.", "published": "hôm qua"}),
     ]  # fmt: skip
     out = io.StringIO()
-    assert run_extract(lines, out, as_json=True) == 2
+    assert run_extract(lines, out, as_json=True) == 3
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert rows[0] == {"id": "a1", "events": [{
         "type": "attack", "date": "2019-04-06", "place": "Sirte", "actors": ["IS"], "killed": None,
         "injured": None, "evidence": "Hôm qua, IS tấn công Sirte.", "background": False}]}  # fmt: skip
     assert rows[1] == {"id": "a2", "events": []}
     err = capsys.readouterr().err
-    assert "extract: line 2: skipped" in err and "extract: line 3: skipped, not a JSON object" in err
+    assert err.splitlines() == [
+        "extract: line 2: skipped, not valid JSON (Expecting property name enclosed in double quotes at column 2)",
+        "extract: line 3: skipped, not a JSON object",
+        "extract: line 6: skipped, \"published\" is not an ISO 8601 date: 'hôm qua'",
+    ]
 
 
 def test_run_extract_table() -> None:
