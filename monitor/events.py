@@ -116,6 +116,7 @@ _DATE_RE = re.compile(
         (?:(?P=ps)(?P<py>\d{{4}}))?(?![\d.,]\d)
     | (?:(?i:{_PREFIX})\s+)?{_WEEKDAY}(?:\s*,?\s*(?:\(|(?i:ngày)\s+)(?P<wdd>\d{{1,2}})[/-](?P<wdm>\d{{1,2}})(?![\d.,]\d))?
     | (?i:(?:ngày\s+)?hôm\s+(?P<rel1>qua|nay|kia)|(?:{_PART}|sớm)\s+(?P<rel2>qua|nay)|ngày\s+(?P<rel3>mai))
+    | (?i:(?:vào\s+)?(?:{_PART}\s+)?(?:ngày|hôm|đêm))\s+(?P<dd>\d{{1,2}})(?![\d/:-]|[.,]\d|\s*(?:tháng|giờ|h\b|ngày|tuần|năm|lần|người|%))
     | (?i:(?P<same>cùng\s+ngày|cùng\s+hôm|trong\s+ngày)(?!\s+(?:\d|hôm|thứ|chủ|qua|mai)))
     | (?i:(?P<off>{_NUMWORD})\s+ngày\s+(?P<dir>sau|trước)(?P<that>\s+đó)?)
     | (?i:(?:ngày\s+)?hôm\s+(?P<next>sau|trước))
@@ -160,6 +161,18 @@ def _day_month(d: int, m: int, y: int | None, pub: date | None) -> date | None:
     return None
 
 
+def _day_only(d: int, pub: date | None) -> date | None:
+    if pub is None or not 1 <= d <= 31:
+        return None
+    year, month = pub.year, pub.month
+    for _ in range(3):
+        day = _ymd(year, month, d)
+        if day is not None and day <= pub:
+            return day
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return None
+
+
 def _weekday(g: dict[str, str | None], pub: date | None) -> date | None:
     if pub is None:
         return None
@@ -176,6 +189,8 @@ def _resolve(g: dict[str, str | None], pub: date | None, prev: date | None) -> d
         return _day_month(int(g["td"]), int(g["tm"] or 0), int(g["ty"]) if g["ty"] else None, pub)
     if g["pd"]:
         return _day_month(int(g["pd"]), int(g["pm"] or 0), int(g["py"]) if g["py"] else None, pub)
+    if g["dd"]:  # "rạng sáng ngày 25": the latest 25th not after publication
+        return _day_only(int(g["dd"]), pub)
     if g["wdd"]:
         return _day_month(int(g["wdd"]), int(g["wdm"] or 0), None, pub)
     if g["wd"] or g["sun"]:

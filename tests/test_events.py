@@ -178,6 +178,9 @@ def test_split_sentences_on_word_segmented_text_and_paragraphs() -> None:
         ("hôm 7-4", "2019-04-07"),
         ("ngày 11.4", "2018-04-11"),
         ("Vào sáng ngày 4/4, lực lượng", "2019-04-04"),
+        ("rạng sáng ngày 6, Kiev", "2019-04-06"),  # day only: the latest 6th not after publication
+        ("đêm 30, quân đội", "2019-03-30"),
+        ("mỗi ngày 3 lần", None),
         ("tỷ lệ 4.5", None),
         ("11.4", None),
         ("lần thứ ba", None),
