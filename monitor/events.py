@@ -497,7 +497,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                 r"chiếm(?! được| \d| khoảng| gần| hơn| tới| phần| đa| ưu| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
                 r"| tỷ| tỉ| một| hai| ba)",
                 r"giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi)"),
-    "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )yêu cầu(?! của)", "cảnh báo",
+    "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )yêu cầu(?! của| bị| được| này| đó)", "cảnh báo",
                r"(?<!lời )đề nghị", "hối thúc", "thúc giục", "lên án"),
     "meeting": (r"họp(?! báo)", "hội nghị", "hội đàm", "hội kiến", "điện đàm", "đàm phán", "thảo luận",
                 r"gặp(?= gỡ| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))"),
@@ -562,10 +562,10 @@ _NON_NEGATING = re.compile(
 _NEG_MODAL = re.compile(
     r"(?i)(?<!\w)(?:không|chưa|chẳng|phủ nhận|bác bỏ|sẽ|có thể|dự kiến|nếu|có nguy cơ|nguy cơ|nhằm|"
     r"mục tiêu|mục đích|định|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
-    r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh)(?!\w)"
+    r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng)(?!\w)"
 )
 _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b")}  # "chiến dịch giành quyền kiểm soát": a goal
-_NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|lệnh|khu vực|vùng|kẻ)\s+$")
+_NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|lệnh|khu vực|vùng|kẻ|chiến dịch)\s+$")
 # "tiến hành các cuộc không kích", "các cuộc đụng độ vẫn diễn ra": named, but asserted all the same
 _LIGHT_VERB = re.compile(
     r"(?i)(?:tiến hành|thực hiện|mở|phát động|tung ra|mở màn)\s+(?:một\s+|các\s+|những\s+|nhiều\s+|hàng loạt\s+)?"
@@ -641,13 +641,16 @@ def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list
 
 _CASUALTY_RE = re.compile(
     r"(?i)(?<!\w)(?:(?P<k>thiệt mạng|tử vong|tử nạn|bị giết(?: chết| hại)?|giết(?: chết| hại)?|sát hại|"
-    r"(?<!cái )chết(?! chóc)|mất mạng|bỏ mạng|hy sinh)|(?P<i>bị thương|trọng thương)|(?P<m>thương vong|mất tích|cái chết))(?!\w)"
+    r"(?<!cái )chết(?! chóc| người)|mất mạng|bỏ mạng|hy sinh)|(?P<i>bị thương|trọng thương)|(?P<m>thương vong|mất tích|cái chết))(?!\w)"
 )
-_COUNT_STOP = re.compile(r"(?i)^\s*(?:năm|tuổi|giờ|phút|ngày|tháng|tuần|km|lần|%|USD|đô|triệu USD|tỷ|tấn|m\b|kg)")
+_COUNT_STOP = re.compile(
+    r"(?i)^\s*(?:năm|tuổi|giờ|phút|ngày|tháng|tuần|km|lần|%|USD|đô|triệu USD|tỷ|tấn|m\b|kg|vụ|cuộc|trận|đợt|chiếc|quả|"
+    r"tòa|căn|ngôi|sát thủ)(?!\w)"
+)
 _FORWARD_CUE = re.compile(r"(?i)(?:làm|khiến|gây|khiến cho|làm cho)\s*$")
 _TOLL_CUE = re.compile(r"(?i)số\s+(?:người|nạn nhân|binh sĩ|dân thường|thường dân|ca)?\s*(?:bị\s+)?$")
 _CASUALTY_VETO = re.compile(
-    r"(?i)(?<!\w)(?:không|chưa|chẳng|có thể|sẽ|nếu|nguy cơ|đe dọa|dọa|âm mưu|muốn|tránh)(?!\w)"
+    r"(?i)(?<!\w)(?:không|chưa|chẳng|có thể|sẽ|nếu|nguy cơ|đe dọa|dọa|âm mưu|muốn|tránh|thuê|chỉ thị|ra lệnh|sẵn sàng)(?!\w)"
 )
 CUMULATIVE = re.compile(r"(?i)(?<!\w)(?:kể từ|từ khi|tính đến|từ đầu|tổng cộng)(?!\w)")
 
@@ -894,6 +897,8 @@ def _target(events: list[Event], f: _Found, published: datetime | None, aliases:
     ev = f.event
     for i in range(len(events) - 1, -1, -1):
         old = events[i]
+        if old.background and not ev.background:
+            continue  # history is not what a new mention names
         if _is_strike_again(old, f):  # "đã tấn công khu vực quân sự của sân bay" after the airstrike on it
             ev = replace(f.event, type=old.type)
         if not same_in_article(old, ev, published, aliases) or _conflicting_counts(old, ev):
@@ -954,6 +959,9 @@ def _fold_body(found: list[_Found], published: datetime | None, aliases: Aliases
     where: list[int] = []  # sentence index of each event's last mention
     for f in found:
         ev = f.event
+        if ev.type == _WHEN:
+            _date_last(events, where, f, published)
+            continue
         if ev.type == "casualties":
             target = _toll_target(events, where, f)
         else:
@@ -973,6 +981,16 @@ def _fold_body(found: list[_Found], published: datetime | None, aliases: Aliases
     return events
 
 
+_WHEN = "_when"  # internal: a sentence that only dates the happening just reported
+
+
+def _date_last(events: list[Event], where: list[int], f: _Found, published: datetime | None) -> None:
+    """Give an "incident took place on D" sentence's date to the undated event just before it."""
+    if events and events[-1].date is None and not events[-1].background and f.index - where[-1] <= 2:
+        day = f.event.date
+        events[-1] = replace(events[-1], date=day, background=_is_background(day, False, local_day(published)))
+
+
 def _absorbs_toll(events: list[Event], where: list[int], f: _Found) -> bool:
     """A violent event right after a casualty-only sentence is the happening that toll belongs to."""
     if not events or events[-1].type != "casualties" or f.event.type not in _VIOLENT or f.index - where[-1] > 1 or f.nominal:
@@ -983,6 +1001,9 @@ def _absorbs_toll(events: list[Event], where: list[int], f: _Found) -> bool:
     return ev.killed is None and (last.date is None or ev.date is None or last.date == ev.date)
 
 
+_INCIDENT = re.compile(r"(?i)^\W*(?:vụ việc|sự việc|vụ án|sự cố)(?:\s+\w+){0,2}\s+(?:xảy ra|diễn ra)(?!\w)")
+
+
 def _scan(text: str, published: datetime | None, aliases: Aliases, article: str | None) -> list[_Found]:
     found: list[_Found] = []
     previous: str | None = None
@@ -990,6 +1011,10 @@ def _scan(text: str, published: datetime | None, aliases: Aliases, article: str 
         if _SKIP_LINE.match(sentence):
             continue
         events, previous = _sentence_events(sentence, published, previous, aliases, article)
+        if not events and _INCIDENT.match(sentence) and (day := resolve_date(sentence, published, None)):
+            # "Vụ việc xảy ra vào lúc 22h44 ngày 29/3": the date of the happening just reported
+            found.append(_Found(Event(_WHEN, day, None, (), None, None, sentence), False, index))
+            continue
         fresh, cumulative = bool(_FRESH.match(sentence)), bool(CUMULATIVE.search(sentence))
         found.extend(
             _Found(ev, nominal, index, fresh=fresh, scene=scene, cumulative=cumulative) for ev, nominal, scene in events

@@ -311,6 +311,18 @@ def test_background_when_dated_long_before_publication() -> None:
     ]
 
 
+def test_an_incident_sentence_dates_the_happening_just_reported() -> None:
+    text = "Một chiếc xe tải lao vào chợ, khiến 3 người thiệt mạng. Vụ việc xảy ra vào lúc 22h ngày 5/4 tại Benghazi."
+    events = extract_events(title="", summary="", text=text, published=PUB)
+    assert [(e.type, e.date, e.killed) for e in events] == [("casualties", "2019-04-05", 3)]
+
+
+def test_orders_and_threats_to_kill_are_no_toll() -> None:
+    text = "Bà nói đã thuê một sát thủ để giết tổng thống nếu bà bị hại. Một vụ tai nạn chết người khác xảy ra năm 2015."
+    events = extract_events(title="", summary="", text=text, published=PUB)
+    assert [(e.type, e.killed, e.background) for e in events] == [("disaster", None, True)]
+
+
 def test_lead_and_body_repeating_one_happening_are_one_event() -> None:
     events = extract_events(
         title="Israel không kích Beirut, 12 người thiệt mạng",
