@@ -384,8 +384,8 @@ def test_seed_article_every_required_event_and_nothing_else_as_news() -> None:
 # Floors a little below what the extractor reaches (see docs/events.md): a regression fails.
 # "dev" was tuned on; "holdout" was labelled after tuning and is the honest estimate.
 FLOORS = {
-    "dev": {"precision": 0.75, "recall": 0.75, "f1": 0.76, "casualty_accuracy": 0.72},
-    "holdout": {"precision": 0.40, "recall": 0.50, "f1": 0.45, "casualty_accuracy": 0.50},
+    "dev": {"precision": 0.73, "recall": 0.74, "f1": 0.74, "casualty_accuracy": 0.75},
+    "holdout": {"precision": 0.40, "recall": 0.48, "f1": 0.44, "casualty_accuracy": 0.50},
 }
 
 
