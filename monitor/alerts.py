@@ -616,3 +616,115 @@ def _detail(entries: Sequence[Any], result: Any, timeout: float) -> str:
     if not lines and not result:
         lines.append(f"apprise reported failure ({status.name.lower() if status is not None else 'no detail'})")
     return "; ".join(dict.fromkeys(line for line in lines if line))[:2000]
+
+
+# ----------------------------------------------------------------------------- delivery messages (issue 6)
+# Digests, source-health notices, "delivery failed" notices and per-target templates. Their words
+# live in monitor/templates/delivery.toml; the templates get them as `w` (and `t` as usual).
+
+
+def _load_delivery_words() -> Mapping[str, Mapping[str, str]]:
+    text = resources.files("monitor").joinpath("templates", "delivery.toml").read_text(encoding="utf-8")
+    return MappingProxyType(tomllib.loads(text))
+
+
+DELIVERY_WORDS = _load_delivery_words()
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One alert inside a digest: the topic it is grouped under, its title, link and time."""
+
+    topic: str
+    title: str
+    link: str | None
+    at: datetime
+
+
+def _clock_time(when: datetime, timezone: ZoneInfo) -> str:
+    return f"{when.astimezone(timezone):%H:%M}"
+
+
+def render_digest(items: Sequence[DigestItem], *, language: str = "vi", body_format: str = "text",
+                  max_length: int | None = None, timezone: ZoneInfo = TIMEZONE) -> Message:
+    """ONE message for the alerts a target held: grouped by topic, newest first (groups too,
+    by their newest alert); each line the alert's time, title and link."""
+    fmt, w = _format(body_format), DELIVERY_WORDS[language]
+    ordered = sorted(items, key=lambda i: i.at, reverse=True)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in ordered:
+        url = _safe_link(item.link)
+        groups.setdefault(item.topic or w["sources"], []).append(
+            {"time": _clock_time(item.at, timezone), "title": item.title, "link": fmt.link(url, url) if url else ""})
+    n = len(ordered)
+    span = {"start": format_time(ordered[-1].at), "end": format_time(ordered[0].at)} if n else {"start": "", "end": ""}
+    context = {"w": w, "intro": w["digest_intro"].format(n=n, **span),
+               "groups": [{"name": name, "alerts": its} for name, its in groups.items()]}
+    return _render("digest", w["digest_title"].format(n=n), context, link=None, body_format=body_format,
+                   language=language, max_length=max_length)
+
+
+def render_health_alert(feed: str, problem: str, *, detail: str, since: datetime, polls: int = 0,
+                        recovered_at: datetime | None = None, language: str = "vi", body_format: str = "text",
+                        max_length: int | None = None, timezone: ZoneInfo = TIMEZONE) -> Message:
+    """"VnExpress – Thế giới: HTTP 403 từ 08:10", or "...: đã hoạt động lại" when `recovered_at`.
+    `problem` is failing (then `detail` is the short cause, "HTTP 403"), empty, rule or quiet."""
+    w = DELIVERY_WORDS[language]
+    start = _clock_time(since, timezone) if since.astimezone(timezone).date() == (recovered_at or since).astimezone(
+        timezone).date() else format_time(since)
+    headline = w[f"health_{problem}"].format(feed=plain(feed), problem=plain(detail), since=start)
+    if recovered_at is not None:
+        title = w["health_recovered"].format(feed=plain(feed))
+        note = w["health_back"].format(since=format_time(since), now=format_time(recovered_at))
+        context = {"w": w, "headline": title, "detail": headline, "polls": 0, "note": note}
+    else:
+        title = headline
+        context = {"w": w, "headline": headline, "detail": detail, "polls": polls, "note": w["health_hint"]}
+    return _render("health", title, context, link=None, body_format=body_format, language=language,
+                   max_length=max_length)
+
+
+def render_delivery_failed(target: str, alert_title: str, *, error: str, since: datetime, attempts: int,
+                           language: str = "vi", body_format: str = "text", max_length: int | None = None) -> Message:
+    """What a fallback target receives when an alert to `target` gave up."""
+    w = DELIVERY_WORDS[language]
+    intro = w["failed_body"].format(target=target, attempts=attempts, since=format_time(since))
+    context = {"w": w, "intro": intro, "alert_title": alert_title, "error": error}
+    return _render("failed", w["failed_title"].format(target=target), context, link=None, body_format=body_format,
+                   language=language, max_length=max_length)
+
+
+def render_custom(templates: Mapping[str, str], default: Message, kind: str, article: Article, *,
+                  matches: Sequence[tuple[Topic, Match]] = (), topic: Topic | None = None,
+                  events: Sequence[Event] = (), event: Event | None = None,
+                  changes: Mapping[str, tuple[int | None, int | None]] | None = None,
+                  body_format: str = "text", language: str = "vi", max_length: int | None = None) -> Message:
+    """A target's own `templates = {title = "...", body = "..."}` applied to an alert whose built-in
+    rendering is `default`. The templates get every variable the built-in ones get (those a kind
+    lacks are empty), plus `kind` and `title` (the built-in title), escaped the same way."""
+    t = _labels(language)
+    url = _safe_link(article.url)
+    fmt = _format(body_format)
+    context = {
+        "t": t, "bold": fmt.bold, "bullet": fmt.bullet, "subbullet": fmt.subbullet,
+        "link": fmt.link(url, url) if url else "", **_article_context(article), "kind": kind,
+        "title": default.title, "summary": article.summary, "topics": _why(article, matches, t),
+        "topic": topic.name if topic else _topic_names(matches),
+        "events": [_event_context(e, language) for e in events],
+        "event": _event_context(event, language) if event else {},
+        "changes": describe_changes(changes or {}, language=language),
+    }
+    try:
+        title, body = default.title, default.body
+        if "title" in templates:
+            title = clean(_environment("text").from_string(templates["title"]).render(context))
+        if "body" in templates:
+            body = _environment(body_format).from_string(templates["body"]).render(context).strip()
+            body = _layout(body, body_format)
+            if max_length is not None:
+                marker = f"… ({t['more']}: {fmt.link(url, url)})" if url else "…"
+                body = _cut(body, max_length - _title_cost(title, body_format), marker, body_format)
+    except jinja2.TemplateError as e:  # e.g. an attribute this kind lacks: the alert still goes, built-in
+        logging.getLogger(__name__).warning("template of a target failed (%s); used the built-in one", e)
+        return default
+    return Message(title=title, body=body, body_format=body_format)

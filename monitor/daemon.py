@@ -24,7 +24,7 @@ from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from monitor import scheduler, sdnotify, web
+from monitor import delivery, scheduler, sdnotify, web
 from monitor.config import Config, load_config
 from monitor.errors import MonitorError
 from monitor.store import Store
@@ -68,13 +68,13 @@ class Daemon:
             self.notifier.status(self.last_summary)
 
     async def deliver(self) -> None:
+        """Outside the poll lock: a slow target never stalls polling (delivery has its own lock)."""
         if self.stopping.is_set():
             return
-        async with self.busy:
-            try:
-                await scheduler.deliver(self.ctx)
-            except MonitorError as e:
-                log.error("delivery failed: %s (will retry)", self.config.redact(str(e)))
+        try:
+            await delivery.deliver(self.ctx)
+        except MonitorError as e:
+            log.error("delivery failed: %s (will retry)", self.config.redact(str(e)))
 
     async def watchdog(self) -> None:
         try:
@@ -160,7 +160,7 @@ class Daemon:
             sched.shutdown(wait=False)
             if server is not None:
                 server.close()
-            async with self.busy:  # wait for the cycle or send in flight
+            async with self.busy, delivery.lock(self.store):  # wait for the cycle or send in flight
                 pass
             await self.ctx.fetcher.aclose()
             self.store.close()
