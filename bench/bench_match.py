@@ -114,7 +114,9 @@ def generate_topics(articles: Sequence[Fields], n: int, *, max_share: float | No
 
     As a careful user would write them: acronyms and one-syllable names as exact_case ("NATO",
     "Nga", "Trump"), longer names as terms; an ignore phrase "<word before> <name>" for a name or
-    two; sometimes one or two exclude phrases; 5% of the topics fold accents.
+    two; sometimes one or two exclude phrases. Every 20th topic folds accents, the first one
+    included, so 10, 100 and 1,000 topics all pay for the folded pass, which any one
+    fold_accents topic switches on.
 
     With `max_share`, only names found in at most that share of the articles are used: a watched
     topic is a subject ("Haftar", "Biển Đông", "Boeing"), not "Việt Nam" or "UBND", which are
@@ -138,7 +140,7 @@ def generate_topics(articles: Sequence[Fields], n: int, *, max_share: float | No
         topics.append(Topic(
             id=f"t{i}", name=" / ".join(chosen), terms=tuple(terms), exact_case=tuple(exact),
             ignore=tuple(ignore), exclude=tuple(rng.sample(EXCLUDES, k=rng.choice((0, 0, 1, 2)))),
-            fold_accents=rng.random() < 0.05,
+            fold_accents=i % 20 == 0,
         ))
     return topics
 
@@ -188,9 +190,9 @@ def best_rates(fns: Sequence[Callable[[Fields], int]], articles: Sequence[Fields
     rounds = 0
     while spent < min_seconds * len(fns) or rounds < 2:
         for i, fn in enumerate(fns):
-            start = time.perf_counter()
+            start = time.process_time()  # CPU time: other processes on the machine do not count
             matched[i] = sum(fn(a) for a in articles)
-            elapsed = time.perf_counter() - start
+            elapsed = time.process_time() - start
             spent += elapsed
             best[i] = max(best[i], len(articles) / elapsed)
         rounds += 1

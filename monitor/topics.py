@@ -35,7 +35,7 @@ import itertools
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -71,8 +71,9 @@ class _Group:
 
     kind: str  # TERM, EXACT, IGNORE or EXCLUDE
     ntokens: int
-    tokens: tuple[str, ...]  # normalised, case kept: what exact_case compares against
+    tokens: tuple[str, ...]  # normalised, case kept
     folded: bool
+    wanted: tuple[str, ...]  # what exact_case compares the text's words against (folded if `folded`)
     fields: frozenset[str]
     members: list[tuple[int, int, str]] = field(default_factory=list)  # topic, order in topic, text
 
@@ -93,14 +94,15 @@ class _FieldView:
         self.name = name
         self.raw = raw
         self.norm, self.offsets = normalize_with_sparse_map(raw)
-        self.low = fold_case(self.norm)
         # token, separator, token, ..., token (the first and last token may be empty)
-        self.parts = _SEP_SPLIT.split(self.low.replace("_", " "))
-        # the canonical line: " tok1 tok2 ... ", token k preceded by exactly k + 1 spaces
-        self.line = " " + " ".join(self.parts[0::2]) + " "
+        self.parts = _SEP_SPLIT.split(self.norm.replace("_", " "))
+        # the canonical line: " tok1 tok2 ... ", token k preceded by exactly k + 1 spaces; the
+        # cased line has the same layout and keeps the capitals that exact_case looks at
+        self.cased_line = " " + " ".join(self.parts[0::2]) + " "
+        self.line = fold_case(self.cased_line)
         self._starts: list[int] | None = None
         self._hits: dict[tuple[str, int, int], Hit] = {}
-        self.case_ok: dict[tuple[int, tuple[str, ...], bool], bool] = {}  # exact_case verdicts, shared by topics
+        self.case_ok: dict[tuple[int, tuple[str, ...], bool], bool] = {}  # see _scan
 
     def span(self, k: int) -> tuple[int, int]:
         """(start, end) of token k in the normalised text."""
@@ -151,7 +153,8 @@ class Matcher:
                 check = (kind, tokens if kind == EXACT else None, fields)
                 groups = keys[topic.fold_accents].setdefault(key, {})
                 if check not in groups:
-                    groups[check] = _Group(kind, len(tokens), tokens, topic.fold_accents, fields)
+                    wanted = tuple(fold(t) for t in tokens) if topic.fold_accents else tokens
+                    groups[check] = _Group(kind, len(tokens), tokens, topic.fold_accents, wanted, fields)
                 groups[check].members.append((i, order, phrase))
         self._plain = _automaton(keys[False])
         self._folded = _automaton(keys[True]) if keys[True] else None
@@ -174,19 +177,12 @@ class Matcher:
             if self._folded is not None:
                 # A token made only of marks folds to "": two spaces in a row, which neither
                 # matches a key nor changes the count of spaces before a token.
-                folded = " " + " ".join(map(self._fold_cache.__getitem__, view.parts[0::2])) + " "
-                _scan(view, self._folded, folded, seen)
-        by_topic: dict[int, list[tuple[_Group, int, str]]] = {}
-        for group in seen:
-            for topic, order, text in group.members:
-                by_topic.setdefault(topic, []).append((group, order, text))
+                folded = " ".join(map(self._fold_cache.__getitem__, view.line[1:-1].split(" ")))
+                _scan(view, self._folded, f" {folded} ", seen, self._fold_cache.__getitem__)
+        by_topic = _by_topic(seen)
         shared: dict[tuple[_Group, str], tuple[Hit, ...]] = {}
-        result = {}
-        for i in sorted(by_topic):
-            m = _build_match(self.topics[i].id, by_topic[i], seen, views, shared)
-            if m is not None:
-                result[m.topic] = m
-        return result
+        return {self.topics[i].id: _build_match(self.topics[i].id, by_topic[i], seen, views, shared)
+                for i in sorted(by_topic)}
 
     def matching(self, fields: Mapping[str, str]) -> list[Match]:
         """Only the Matches of topics the article is in."""
@@ -206,17 +202,54 @@ class _FoldCache(dict[str, str]):
         return folded
 
 
-def _scan(view: _FieldView, automaton: Any, line: str, seen: _Seen) -> None:
+def _scan(view: _FieldView, automaton: Any, line: str, seen: _Seen,
+          fold_word: Callable[[str], str] = fold) -> None:
     """Record in `seen` every occurrence that passes its group's field and case checks."""
     name = view.name
-    for first, groups in _occurrences(automaton, line):
+    verdicts = view.case_ok  # exact_case verdicts, shared by groups with the same words
+    for first, start, end, groups in _occurrences(automaton, line):
         for g in groups:
-            if name in g.fields and (g.kind != EXACT or _case_ok_cached(view, first, g)):
-                where = seen.get(g)
-                if where is None:
-                    seen[g] = [(name, first)]
-                else:
-                    where.append((name, first))
+            if name not in g.fields:
+                continue
+            if g.kind == EXACT:
+                key = (first, g.wanted, g.folded)
+                ok = verdicts.get(key)
+                if ok is None:
+                    words = view.cased_line[start:end].split(" ")
+                    ok = verdicts[key] = _case_ok(view, first, words, g, fold_word)
+                if not ok:
+                    continue
+            where = seen.get(g)
+            if where is None:
+                seen[g] = [(name, first)]
+            else:
+                where.append((name, first))
+
+
+def _by_topic(seen: _Seen) -> dict[int, list[tuple[_Group, int, str]]]:
+    """The groups that occurred, per topic with at least one term occurrence.
+
+    Ignore and exclude phrases matter only to topics whose terms occur: common phrases ("quảng
+    cáo") must not cost anything for the many topics that merely list them.
+    """
+    by_topic: dict[int, list[tuple[_Group, int, str]]] = {}
+    phrases = []
+    for group in seen:
+        if group.kind == IGNORE or group.kind == EXCLUDE:
+            phrases.append(group)
+            continue
+        for topic, order, text in group.members:
+            found = by_topic.get(topic)
+            if found is None:
+                by_topic[topic] = [(group, order, text)]
+            else:
+                found.append((group, order, text))
+    for group in phrases:
+        for topic, order, text in group.members:
+            found = by_topic.get(topic)
+            if found is not None:
+                found.append((group, order, text))
+    return by_topic
 
 
 def _compile_topic(topic: Topic) -> Iterator[tuple[str, str, tuple[str, ...], str]]:
@@ -246,8 +279,8 @@ def _automaton(keys: Mapping[str, Mapping[Any, _Group]]) -> Any:
     return automaton
 
 
-def _occurrences(automaton: Any, line: str) -> Iterator[tuple[int, tuple[_Group, ...]]]:
-    """(index of the first token, groups) for every key found in the canonical line.
+def _occurrences(automaton: Any, line: str) -> Iterator[tuple[int, int, int, tuple[_Group, ...]]]:
+    """(index of the first token, start and end of the words in the line, groups) for every key found.
 
     The token index is the number of spaces before the key's first letter, minus one; it is
     counted incrementally because the automaton reports keys in order of their end.
@@ -262,19 +295,11 @@ def _occurrences(automaton: Any, line: str) -> Iterator[tuple[int, tuple[_Group,
         else:
             spaces -= line.count(" ", target, pos)
         pos = target
-        yield spaces - 1, groups
+        yield spaces - 1, target, end, groups
 
 
-def _case_ok_cached(view: _FieldView, first: int, p: _Group) -> bool:
-    key = (first, p.tokens, p.folded)
-    verdict = view.case_ok.get(key)
-    if verdict is None:
-        verdict = view.case_ok[key] = _case_ok(view, first, p)
-    return verdict
-
-
-def _case_ok(view: _FieldView, first: int, p: _Group) -> bool:
-    """Whether an occurrence of an exact_case term has the user's capitalisation.
+def _case_ok(view: _FieldView, first: int, words: list[str], p: _Group, fold_word: Callable[[str], str]) -> bool:
+    """Whether an occurrence of an exact_case term, `words` as written, has the user's capitals.
 
     Exactly as written always counts. Two deliberate allowances:
     - at the start of a sentence the first letter may be capitalised ("biển Đông" written as
@@ -283,13 +308,12 @@ def _case_ok(view: _FieldView, first: int, p: _Group) -> bool:
       another capitalised word) the upper-case form counts, since capitals there say nothing.
     A lone upper-case word in ordinary text ("đội NGA") does not count.
     """
-    words = [view.token(k) for k in range(first, first + p.ntokens)]
-    wanted = p.tokens
     if p.folded:
-        words, wanted = [fold(w) for w in words], tuple(fold(w) for w in wanted)
-    if tuple(words) == wanted:
+        words = [fold_word(w) for w in words]
+    wanted = list(p.wanted)
+    if words == wanted:
         return True
-    if words[1:] == list(wanted[1:]) and words[0] == wanted[0][:1].upper() + wanted[0][1:]:
+    if words[1:] == wanted[1:] and words[0] == wanted[0][:1].upper() + wanted[0][1:]:
         return _sentence_start(view, first)
     if all(w == x.upper() and w != w.lower() for w, x in zip(words, wanted, strict=True)):
         return p.ntokens > 1 or _caps_neighbour(view, first)
@@ -318,8 +342,11 @@ def _caps_neighbour(view: _FieldView, k: int) -> bool:
 
 
 def _build_match(topic_id: str, found: list[tuple[_Group, int, str]], seen: _Seen,
-                 views: Mapping[str, _FieldView], shared: dict[tuple[_Group, str], tuple[Hit, ...]]) -> Match | None:
-    """The Match of one topic from the groups of its phrases that occurred; None without a term."""
+                 views: Mapping[str, _FieldView], shared: dict[tuple[_Group, str], tuple[Hit, ...]]) -> Match:
+    """The Match of one topic from the groups of its phrases that occurred (a term among them)."""
+    if len(found) == 1:  # the usual case: one term occurred, nothing else; hits shared with other topics
+        g, _, text = found[0]
+        return Match(topic=topic_id, hits=_shared_hits(g, text, seen, views, shared))
     terms: list[tuple[_Group, int, str]] = []
     ignores: list[_Group] = []
     exclude: tuple[int, str] | None = None  # the first one listed that occurs
@@ -330,22 +357,47 @@ def _build_match(topic_id: str, found: list[tuple[_Group, int, str]], seen: _See
             ignores.append(g)
         elif exclude is None or order < exclude[0]:
             exclude = (order, text)
-    if not terms:
-        return None
     excluded_by = exclude[1] if exclude else None
-    if len(terms) == 1 and not ignores:  # the usual case: hits shared with other topics
+    if len(terms) == 1 and not ignores:
         g, _, text = terms[0]
-        if (g, text) not in shared:
-            shared[g, text] = tuple(views[name].hit(text, first, first + g.ntokens - 1) for name, first in seen[g])
-        return Match(topic=topic_id, hits=shared[g, text], excluded_by=excluded_by)
+        return Match(topic=topic_id, hits=_shared_hits(g, text, seen, views, shared), excluded_by=excluded_by)
+    occurrences = _outermost(terms, seen, list(views))
+    if not ignores:
+        hits = tuple(views[name].hit(text, first, last) for name, first, last, text in occurrences)
+        return Match(topic=topic_id, hits=hits, excluded_by=excluded_by)
     counted: list[Hit] = []
     ignored: list[Hit] = []
-    masks = [(name, first, first + g.ntokens - 1) for g in ignores for name, first in seen[g]]
-    for name, first, last, text in _outermost(terms, seen, list(views)):
-        hit = views[name].hit(text, first, last)
-        masked = any(n == name and a <= first and last <= b for n, a, b in masks)
-        (ignored if masked else counted).append(hit)
+    masks = _masks(ignores, seen)
+    reach = max(g.ntokens for g in ignores)
+    for name, first, last, text in occurrences:
+        masked = False
+        for start in range(first - reach + 1, first + 1):
+            if masks.get((name, start), -1) >= last:
+                masked = True
+                break
+        (ignored if masked else counted).append(views[name].hit(text, first, last))
     return Match(topic=topic_id, hits=tuple(counted), ignored=tuple(ignored), excluded_by=excluded_by)
+
+
+def _shared_hits(g: _Group, text: str, seen: _Seen, views: Mapping[str, _FieldView],
+                 shared: dict[tuple[_Group, str], tuple[Hit, ...]]) -> tuple[Hit, ...]:
+    """The Hits of one term's occurrences, built once per article for all the topics listing it."""
+    hits = shared.get((g, text))
+    if hits is None:
+        hits = shared[g, text] = tuple(views[name].hit(text, first, first + g.ntokens - 1)
+                                       for name, first in seen[g])
+    return hits
+
+
+def _masks(ignores: list[_Group], seen: _Seen) -> dict[tuple[str, int], int]:
+    """(field, first token of an ignore occurrence) → the last token it covers (the furthest)."""
+    masks: dict[tuple[str, int], int] = {}
+    for g in ignores:
+        for name, first in seen[g]:
+            last = first + g.ntokens - 1
+            if masks.get((name, first), -1) < last:
+                masks[name, first] = last
+    return masks
 
 
 def _outermost(terms: list[tuple[_Group, int, str]], seen: _Seen,
