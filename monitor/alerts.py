@@ -664,15 +664,16 @@ def render_digest(items: Sequence[DigestItem], *, language: str = "vi", body_for
                    language=language, max_length=max_length)
 
 
-def render_health_alert(feed: str, problem: str, *, detail: str, since: datetime, polls: int = 0,
+def render_health_alert(feed: str, problem: str, *, detail: str, since: datetime, cause: str = "", polls: int = 0,
                         recovered_at: datetime | None = None, language: str = "vi", body_format: str = "text",
                         max_length: int | None = None, timezone: ZoneInfo = TIMEZONE) -> Message:
     """"VnExpress – Thế giới: HTTP 403 từ 08:10", or "...: đã hoạt động lại" when `recovered_at`.
-    `problem` is failing (then `detail` is the short cause, "HTTP 403"), empty, rule or quiet."""
+    `problem` is failing (`cause` is then the short cause for the title, "HTTP 403"), empty, rule
+    or quiet; `detail` the full text for the body."""
     w = DELIVERY_WORDS[language]
     start = _clock_time(since, timezone) if since.astimezone(timezone).date() == (recovered_at or since).astimezone(
         timezone).date() else format_time(since)
-    headline = w[f"health_{problem}"].format(feed=plain(feed), problem=plain(detail), since=start)
+    headline = w[f"health_{problem}"].format(feed=plain(feed), problem=plain(cause or detail), since=start)
     if recovered_at is not None:
         title = w["health_recovered"].format(feed=plain(feed))
         note = w["health_back"].format(since=format_time(since), now=format_time(recovered_at))

@@ -48,6 +48,7 @@ class Problem:
     kind: str  # failing, rule, empty, quiet
     detail: str
     since: float
+    cause: str = ""  # for failing: the short cause shown in the title ("HTTP 403")
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,24 @@ def assess(state: FeedState, now: float, rate: tuple[int, float | None] | None) 
     """The feed's worst current problem, from its stored state (pure). `rate`: (articles in the
     last QUIET_WINDOW after the first poll, latest first_seen), or None to skip the quiet test."""
     if state.consecutive_failures:
-        short = f"HTTP {state.last_status}" if state.last_status and state.last_status >= 400 else state.last_error
-        return Problem("failing", (short or "error")[:300], now if state.failing_since is None else state.failing_since)
+        detail = (state.last_error or "error")[:500]
+        since = now if state.failing_since is None else state.failing_since
+        return Problem("failing", detail, since, cause=short_cause(state.last_status, detail))
     since = now if state.health_since is None else state.health_since
     if state.warning and _RULE.search(state.warning):
         return Problem("rule", state.warning[:300], since if state.health_problem == "rule" else now)
     if state.last_items == 0:
         return Problem("empty", "0 items", since if state.health_problem == "empty" else now)
     return _quiet(state, now, rate) if rate else None
+
+
+def short_cause(status: int | None, error: str) -> str:
+    """"HTTP 403"; or the error without its stage, URL and advice ("an HTML page, not an RSS/Atom feed")."""
+    if status is not None and status >= 400:
+        return f"HTTP {status}"
+    text = re.sub(r"^[a-z]+: ", "", error)
+    text = re.sub(r"^https?://\S+?: ", "", text)
+    return text.split("; ", 1)[0][:120]
 
 
 def _quiet(state: FeedState, now: float, rate: tuple[int, float | None]) -> Problem | None:
@@ -151,7 +162,7 @@ def _notices(ctx: Context, feed: str, url: str, kind: str, problem: Problem, pol
             continue
         for u in target.urls:
             message = alerts.render_health_alert(
-                feed, problem.kind, detail=problem.detail, since=_dt(problem.since), polls=polls,
+                feed, problem.kind, detail=problem.detail, cause=problem.cause, since=_dt(problem.since), polls=polls,
                 recovered_at=_dt(now) if kind == "recovered" else None, language=target.language,
                 body_format=target.format or alerts.format_for(u), max_length=alerts.limit_for(u), timezone=tz,
             )

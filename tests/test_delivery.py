@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
-from monitor import delivery, health, scheduler
+from monitor import delivery, health, scheduler, shaping
 from monitor.cli import cli
-from monitor.config import HealthConfig, load_config
+from monitor.config import AlertConfig, HealthConfig, load_config
 from monitor.errors import ConfigError
 from monitor.store import FeedState, OutboxItem, Store
 from tests.server import LocalServer, Response, SilentPort
@@ -394,7 +394,7 @@ def test_a_failing_feed_alerts_once_after_fail_after_and_once_on_recovery(setup:
 
 @pytest.mark.parametrize(("route", "feed_type", "says"), [
     (Response("<html><body><h1>Checking your browser…</h1></body></html>", content_type="text/html"), "rss",
-     "VnExpress – Thế giới: parse: "),  # a bot wall served as 200: a failure, its own words
+     "VnExpress – Thế giới: an HTML page, not an RSS/Atom feed từ 09:00"),  # a bot wall served as 200: a failure, its own words
     (rss([]), "rss", "VnExpress – Thế giới: nguồn tin không có bài nào từ 09:00"),
     (Response("<html><body><div class='x'>Không có gì</div></body></html>", content_type="text/html"), "html",
      "VnExpress – Thế giới: quy tắc trích xuất không còn khớp từ 09:00"),
@@ -457,7 +457,7 @@ def test_episode_steps() -> None:
     settings = HealthConfig(fail_after_polls=6, fail_after=7200)
     failing = state(consecutive_failures=6, failing_since=0.0, last_status=403, last_poll_at=100.0)
     problem = health.assess(failing, 3 * 3600, None)
-    assert problem == health.Problem("failing", "HTTP 403", 0.0)
+    assert problem == health.Problem("failing", "error", 0.0, cause="HTTP 403")
     early = health.step(failing, problem, 3600, settings)
     assert early.notices == () and early.alerted_at is None  # 6 polls, but only 1 h
     due = health.step(failing, problem, 3 * 3600, settings)
@@ -519,3 +519,49 @@ def test_email_end_to_end_keeps_vietnamese_intact(tmp_path: Path, http_server: L
     assert "Thiệt mạng: 4" in body and "Nguồn: Tuổi Trẻ – Thế giới" in body and "Địa điểm: sân bay Mitiga" in body
     assert "Dẫn chứng: «Không kích sân bay Mitiga ở Tripoli" in body and "https://tuoitre.vn/mitiga.htm" in body
 
+
+
+# ---------------------------------------------------------------------------- the rules, on plain data
+
+
+def alert_row(killed: int | None = None) -> OutboxItem:
+    return OutboxItem(key="k", target="t", url_hash="h", topics=("libya",), article=None, kind="article", title="x",
+                      body="y", killed=killed)
+
+
+def test_shaping_rules_on_plain_data() -> None:
+    night = AlertConfig(name="t", urls=("json://x",), quiet_hours=(22 * 60, 6 * 60 + 30), urgent_if=("killed", ">", 9),
+                        max_per_hour=2)
+    assert shaping.in_quiet(night, local(27, 23, 59), ICT) and shaping.in_quiet(night, local(28, 6, 29), ICT)
+    assert not shaping.in_quiet(night, local(28, 6, 30), ICT) and not shaping.in_quiet(night, local(27, 21, 59), ICT)
+    assert shaping.decide(night, alert_row(), local(27, 23), ICT, []) == shaping.Hold("quiet", local(28, 6, 30))
+    assert shaping.decide(night, alert_row(killed=10), local(27, 23), ICT, []) is None  # urgent
+    assert shaping.decide(night, alert_row(killed=9), local(27, 23), ICT, []) is not None  # "> 9"
+    sends = [local(27, 9, 10), local(27, 9, 40)]
+    assert shaping.decide(night, alert_row(), local(27, 9, 50), ICT, sends) == shaping.Hold("cap", local(27, 10, 10))
+    assert shaping.decide(night, alert_row(), local(27, 21, 50), ICT, [local(27, 21, 30), local(27, 21, 40)]) == \
+        shaping.Hold("cap", local(28, 6, 30))  # the slot frees inside quiet hours: wait for their end
+
+    hourly = AlertConfig(name="t", urls=("json://x",), mode="digest", every=3600.0, quiet_hours=(22 * 60, 6 * 60))
+    assert shaping.next_digest(hourly, local(27, 9, 0), ICT) == local(27, 10)  # strictly after
+    assert shaping.next_digest(hourly, local(27, 9, 59, 59), ICT) == local(27, 10)
+    assert shaping.next_digest(hourly, local(27, 21, 30), ICT) == local(28, 6)  # 22:00..05:00 fall in quiet hours
+    daily = AlertConfig(name="t", urls=("json://x",), mode="digest", at=(7 * 60 + 30, 17 * 60))
+    assert shaping.next_digest(daily, local(27, 17, 0), ICT) == local(28, 7, 30)
+    assert shaping.next_digest(daily, local(27, 8, 0), ICT) == local(27, 17)
+
+
+def test_health_messages_in_english_and_short_causes() -> None:
+    from monitor import alerts
+
+    since = datetime(2026, 11, 27, 8, 10, tzinfo=ICT)
+    msg = alerts.render_health_alert("VnExpress – World", "failing", detail="fetch: HTTP 403 Forbidden", cause="HTTP 403",
+                                     since=since, polls=6, language="en")
+    assert msg.title == "VnExpress – World: HTTP 403 since 08:10"
+    assert "Failed polls in a row: 6" in msg.body and "fetch: HTTP 403 Forbidden" in msg.body
+    back = alerts.render_health_alert("VnExpress – World", "failing", detail="x", cause="HTTP 403", since=since,
+                                      recovered_at=since + timedelta(hours=3), language="en")
+    assert back.title == "VnExpress – World: working again" and "27/11/2026 08:10" in back.body
+    assert health.short_cause(None, "fetch: timed out connecting to vnexpress.net after 10 s") == \
+        "timed out connecting to vnexpress.net after 10 s"
+    assert health.short_cause(503, "fetch: HTTP 503 Service Unavailable; retried") == "HTTP 503"
