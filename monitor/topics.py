@@ -361,21 +361,20 @@ def _build_match(topic_id: str, found: list[tuple[_Group, int, str]], seen: _See
     if len(terms) == 1 and not ignores:
         g, _, text = terms[0]
         return Match(topic=topic_id, hits=_shared_hits(g, text, seen, views, shared), excluded_by=excluded_by)
-    occurrences = _outermost(terms, seen, list(views))
+    occurrences = _outermost(terms, seen, views, shared)
     if not ignores:
-        hits = tuple(views[name].hit(text, first, last) for name, first, last, text in occurrences)
-        return Match(topic=topic_id, hits=hits, excluded_by=excluded_by)
+        return Match(topic=topic_id, hits=tuple(hit for _, _, _, hit in occurrences), excluded_by=excluded_by)
     counted: list[Hit] = []
     ignored: list[Hit] = []
     masks = _masks(ignores, seen)
     reach = max(g.ntokens for g in ignores)
-    for name, first, last, text in occurrences:
+    for name, first, last, hit in occurrences:
         masked = False
         for start in range(first - reach + 1, first + 1):
             if masks.get((name, start), -1) >= last:
                 masked = True
                 break
-        (ignored if masked else counted).append(views[name].hit(text, first, last))
+        (ignored if masked else counted).append(hit)
     return Match(topic=topic_id, hits=tuple(counted), ignored=tuple(ignored), excluded_by=excluded_by)
 
 
@@ -400,22 +399,28 @@ def _masks(ignores: list[_Group], seen: _Seen) -> dict[tuple[str, int], int]:
     return masks
 
 
-def _outermost(terms: list[tuple[_Group, int, str]], seen: _Seen,
-               field_order: list[str]) -> list[tuple[str, int, int, str]]:
-    """Occurrences of several terms in field and text order, without those nested in another.
+def _outermost(terms: list[tuple[_Group, int, str]], seen: _Seen, views: Mapping[str, _FieldView],
+               shared: dict[tuple[_Group, str], tuple[Hit, ...]]) -> list[tuple[str, int, int, Hit]]:
+    """(field, first token, last token, Hit) of several terms' occurrences, in field and text order,
+    without those nested in another.
 
     "Khalifa Haftar" hides the "Haftar" inside it; when two terms cover the same words ("Li-bi"
     and "Li bi"), the one listed first in the topic reports them.
     """
-    rank = {name: i for i, name in enumerate(field_order)}
-    occurrences = sorted((rank[name], first, -(first + g.ntokens - 1), order, name, text)
-                         for g, order, text in terms for name, first in seen[g])
-    kept: list[tuple[str, int, int, str]] = []
-    for _, first, negative_last, _, name, text in occurrences:
+    rank = {name: i for i, name in enumerate(views)}
+    occurrences = []
+    for g, order, text in terms:
+        hits = _shared_hits(g, text, seen, views, shared)
+        for i, (name, first) in enumerate(seen[g]):
+            # (i, hits) are never compared: (field, first, last, order) differ for any two entries
+            occurrences.append((rank[name], first, -(first + g.ntokens - 1), order, i, hits, name))
+    occurrences.sort()
+    kept: list[tuple[str, int, int, Hit]] = []
+    for _, first, negative_last, _, i, hits, name in occurrences:
         last = -negative_last
         if kept and kept[-1][0] == name and last <= kept[-1][2]:
             continue
-        kept.append((name, first, last, text))
+        kept.append((name, first, last, hits[i]))
     return kept
 
 
