@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 import pytest
 
 from monitor.text import fold, fold_case, input_span, normalize, normalize_with_map
+from tests.conftest import shared_path
 
 
 def nfd(s: str) -> str:
@@ -157,3 +159,14 @@ def test_map_of_non_nfc_text_word_by_word(s: str) -> None:
     assert offsets == sorted(offsets)
     spaces = [i for i, c in enumerate(text) if c == " "]
     assert all(s[offsets[i]] in " \u00a0" for i in spaces)
+
+
+def test_normalize_is_idempotent_and_nfd_proof_on_the_corpus() -> None:
+    with shared_path("corpus", "articles", "libya-haftar-vietnews.jsonl").open(encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] or "" for line in f][:40]
+    for text in texts:
+        once = normalize(text)
+        assert normalize(once) == once
+        assert normalize(nfd(text)) == once
+        assert unicodedata.is_normalized("NFC", once)
+        assert "\u200b" not in once
