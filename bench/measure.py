@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -156,12 +157,13 @@ def write_config(folder: Path, server: Server, feeds: range, *, alerts: bool = T
 
 
 def run_phase(module: str, spec: dict[str, Any], *, timeout: float = 3600) -> dict[str, Any]:
-    """Run `python bench/<module>.py SPEC_JSON` and return the JSON it prints on its last line."""
+    """Run `python bench/<module>.py SPEC.json` and return the JSON it prints on its last line."""
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    proc = subprocess.run(
-        [sys.executable, str(BENCH / f"{module}.py"), json.dumps(spec)], capture_output=True, text=True,
-        timeout=timeout, env=env, cwd=ROOT,
-    )
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as f:
+        json.dump(spec, f)
+        f.flush()
+        proc = subprocess.run([sys.executable, str(BENCH / f"{module}.py"), f.name], capture_output=True, text=True,
+                              timeout=timeout, env=env, cwd=ROOT)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"bench: phase {module} failed (exit {proc.returncode})")
@@ -173,7 +175,8 @@ def phase_main(fn: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
     import logging
 
     logging.basicConfig(level=logging.ERROR)
-    spec = json.loads(sys.argv[1])
+    arg = sys.argv[1]
+    spec = json.loads(Path(arg).read_text(encoding="utf-8") if arg.endswith(".json") else arg)
     print(json.dumps(fn(spec)))
 
 
