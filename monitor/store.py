@@ -569,7 +569,8 @@ class Store:
     def retry(self, item_id: int | None, *, now: float) -> int:
         """Requeue one failed alert (or all of them): they are sent again on the next delivery."""
         with self.transaction() as conn:
-            sql = "UPDATE outbox SET status = 'pending', next_attempt_at = ?, created_at = ? WHERE status = 'failed'"
+            sql = ("UPDATE outbox SET status = 'pending', hold = NULL, next_attempt_at = ?, created_at = ? "
+                   "WHERE status = 'failed'")
             params: tuple[Any, ...] = (now, now)
             if item_id is not None:
                 sql += " AND id = ?"

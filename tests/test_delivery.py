@@ -275,6 +275,11 @@ def test_fallback_hears_once_when_a_target_gives_up(setup: object, http_server: 
         assert 8 <= failed.attempts <= 20  # backoff: ~30 s doubling to 6 h, not one try an hour
         deliver(ctx)
         assert len(received(ops)) == 1
+        http_server.fail_posts(200)  # the service is back; the operator requeues the failed alert
+        assert ctx.store.retry(None, now=clock.t) == 1
+        before = len(received(http_server))
+        assert deliver(ctx) == (1, 0) and deliver(ctx) == (0, 0)
+        assert [m["title"] for m in received(http_server, start=before)] == ["Không kích sân bay Mitiga"]
 
 
 def test_a_target_template_replaces_the_built_in_one(tmp_path: Path, http_server: LocalServer) -> None:
@@ -428,7 +433,7 @@ def test_health_alerts_go_only_to_the_health_target(setup: object, http_server: 
     with LocalServer() as ops:
         ctx, clock = setup(target("chat", hook(http_server)) + target("ops", hook(ops)), feeds=[FEED],  # type: ignore[operator]
                            extra='[health]\ntarget = "ops"\nfail_after_polls = 1\nfail_after = "1m"\n')
-        http_server.routes["/feed.rss"] = Response(b"", status=500, content_type="text/plain")
+        http_server.routes["/feed.rss"] = Response(b"", status=404, content_type="text/plain")
         poll(ctx, clock, 5)
         poll(ctx, clock, 5)
         assert received(http_server) == [] and len(received(ops)) == 1
