@@ -110,8 +110,13 @@ def blocking_keys(event: Event, published: datetime | None) -> list[str]:
         return [f"{event.type}|undated"]
     if explicit:
         return [f"{event.type}|{day.isoformat()}"]
-    span = range(-WINDOW_DAYS, WINDOW_DAYS + 1)
-    return [f"{event.type}|{(day + timedelta(days=d)).isoformat()}" for d in span]
+    keys = []
+    for d in range(-WINDOW_DAYS, WINDOW_DAYS + 1):
+        try:
+            keys.append(f"{event.type}|{(day + timedelta(days=d)).isoformat()}")
+        except OverflowError:  # the window runs past year 1 or 9999
+            continue
+    return keys
 
 
 def merge(old: Event, new: Event, *, aliases: Aliases | None = None) -> tuple[Event, dict[str, tuple[int | None, int]]]:

@@ -251,7 +251,10 @@ def _period_is_history(g: dict[str, str | None], pub: date | None) -> bool:
     if not 1 <= month <= 12:
         return False
     year = int(g["mony"]) if g["mony"] else (pub.year if month <= pub.month else pub.year - 1)
-    end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    try:
+        end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    except (ValueError, OverflowError):  # "tháng 5/0000", or past year 9999
+        return False
     return (pub - end).days > BACKGROUND_DAYS
 
 

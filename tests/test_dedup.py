@@ -90,6 +90,12 @@ def test_blocking_keys_never_separate_the_same_event(a: Event, ap: datetime | No
         assert set(blocking_keys(a, ap)) & set(blocking_keys(b, bp))
 
 
+def test_blocking_keys_at_the_ends_of_the_calendar() -> None:
+    assert blocking_keys(ev(day=None), datetime(9999, 12, 31, 12))[-1] == "airstrike|9999-12-31"
+    assert blocking_keys(ev(day=None), datetime(1, 1, 1))[0] == "airstrike|0001-01-01"
+    assert not same_event(ev(day="9999-12-31"), None, ev(day="0001-01-01"), None)
+
+
 def test_blocking_keys_are_few_and_short() -> None:
     assert blocking_keys(ev(), PUB) == ["airstrike|2019-04-07"]
     keys = blocking_keys(ev(day=None), PUB)

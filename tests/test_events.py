@@ -443,6 +443,14 @@ _VI = st.text(alphabet=st.sampled_from(list("0123456789./-, ()ngàyhôm thứHai
                                             "mườimươi một hai baLibyaTripoli tấn công thiệt mạng không kích\n.")))
 
 
+@pytest.mark.parametrize("text", ["tháng 5/0000 tấn công", "tháng 12/9999 tấn công", "ngày 31/12/9999 tấn công",
+                                  "hôm qua tấn công", "thứ Hai tấn công", "ngày 1 tấn công", "hai ngày sau tấn công"])  # fmt: skip
+@pytest.mark.parametrize("published", [datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59), datetime(9999, 12, 31, tzinfo=ICT)])
+def test_never_raises_at_the_ends_of_the_calendar(text: str, published: datetime) -> None:
+    for ev in extract_events(title="", summary="", text=text, published=published):
+        assert ev.type == "attack"
+
+
 @settings(max_examples=300, deadline=None)
 @given(text=st.one_of(st.text(), _VI), days=st.integers(min_value=-40000, max_value=40000))
 def test_never_raises(text: str, days: int) -> None:
