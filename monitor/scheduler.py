@@ -104,9 +104,9 @@ async def process_feed(ctx: Context, feed: FeedConfig) -> FeedReport:
         known = ctx.store.known_keys(entries)
         fresh = [article_from(feed, e, key) for key, e in entries.items() if key not in known]
         matched = [(a, ctx.matcher.matching(fields_of(a))) for a in fresh]
-        matched = await _enrich(ctx, feed, matched)
+        matched, page_warnings = await _enrich(ctx, feed, matched, previous=state.warning)
         decided = decide(ctx, matched, first_poll=state.first_poll_at is None, now=now)
-        warning = "; ".join(parsed.warnings) or None
+        warning = "; ".join([*parsed.warnings, *page_warnings]) or None
         results = FeedResults(
             url=feed.url, status=result.status, etag=result.etag, last_modified=result.last_modified,
             items=len(parsed.entries), articles=fresh,
@@ -181,23 +181,25 @@ def fields_of(article: Article) -> dict[str, str]:
 
 
 async def _enrich(
-    ctx: Context, feed: FeedConfig, matched: list[tuple[Article, list[Match]]]
-) -> list[tuple[Article, list[Match]]]:
+    ctx: Context, feed: FeedConfig, matched: list[tuple[Article, list[Match]]], *, previous: str | None = None
+) -> tuple[list[tuple[Article, list[Match]]], list[str]]:
     """Fetch the page of each new article that matched (or of every one, for fetch_articles = "all")
-    and match again on the full text: a topic may appear only in the body."""
+    and match again on the full text: a topic may appear only in the body. Also returns the
+    site-rule warning of the pages (see _page_rule), for source health."""
     if feed.fetch_articles == "none":
-        return matched
+        return matched, []
     wanted = [i for i, (a, ms) in enumerate(matched) if a.url and (ms or feed.fetch_articles == "all")]
     pages_read = await asyncio.gather(*(_read_page(ctx, matched[i][0]) for i in wanted))
     out = list(matched)
-    for i, page_text in zip(wanted, pages_read, strict=True):
-        if page_text:
-            article = replace(matched[i][0], text=page_text)
+    for i, page in zip(wanted, pages_read, strict=True):
+        if page and page[0]:
+            article = replace(matched[i][0], text=page[0])
             out[i] = (article, ctx.matcher.matching(fields_of(article)))
-    return out
+    return out, _page_rule([p[1] for p in pages_read if p is not None], previous)
 
 
-async def _read_page(ctx: Context, article: Article) -> str | None:
+async def _read_page(ctx: Context, article: Article) -> tuple[str, str | None] | None:
+    """(text, the page's site-rule warning or None); None when the page could not be read."""
     assert article.url
     try:
         result = await ctx.fetcher.get_page(article.url)
@@ -205,7 +207,17 @@ async def _read_page(ctx: Context, article: Article) -> str | None:
     except (FetchError, ParseError) as e:
         log.info("article=%s page not read: %s", article.url, ctx.config.redact(str(e)))
         return None
-    return "\n".join(p for p in (page.lead, page.text) if p)
+    rule = next((w for w in page.warnings if w.startswith("site rule")), None)
+    return "\n".join(p for p in (page.lead, page.text) if p), rule
+
+
+def _page_rule(read: list[str | None], previous: str | None) -> list[str]:
+    """A site rule counts as broken while every article page read says so; a poll that reads no
+    page keeps the last verdict, so a source-health episode does not flap between polls."""
+    if not read:
+        return [w for w in (previous or "").split("; ") if w.startswith("site rule")]
+    first = read[0]
+    return [first] if first is not None and all(read) else []
 
 
 # ---------------------------------------------------------------------------- alerts

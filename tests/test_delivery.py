@@ -570,3 +570,13 @@ def test_health_messages_in_english_and_short_causes() -> None:
     assert health.short_cause(None, "fetch: timed out connecting to vnexpress.net after 10 s") == \
         "timed out connecting to vnexpress.net after 10 s"
     assert health.short_cause(503, "fetch: HTTP 503 Service Unavailable; retried") == "HTTP 503"
+
+
+def test_a_site_rule_is_broken_while_every_page_read_says_so() -> None:
+    broken = "site rule for vnexpress.net matched no body; used the generic extractor"
+    assert scheduler._page_rule([broken, broken], None) == [broken]
+    assert scheduler._page_rule([broken, None], None) == []  # one page still matched: the rule works
+    assert scheduler._page_rule([], f"bare & repaired (2x); {broken}") == ["site rule for vnexpress.net matched no body"]
+    assert scheduler._page_rule([], "bare & repaired (2x)") == []  # no page read: the last verdict stands
+    problem = health.assess(state(warning=broken, last_items=30), 100.0, None)
+    assert problem is not None and problem.kind == "rule"
