@@ -31,6 +31,7 @@ from monitor.events import (
     WINDOW_DAYS,
     Aliases,
     actors_compatible,
+    actors_overlap,
     combine,
     default_aliases,
     local_day,
@@ -89,14 +90,36 @@ def same_event(
     *,
     aliases: Aliases | None = None,
 ) -> bool:
-    """The issue's identity rule. Counts are ignored: a changed death toll never splits an event."""
+    """The issue's identity rule. Counts are ignored: a changed death toll never splits an event.
+
+    "Compatible" lets one side be unknown, but two events must also agree on something (see
+    `_agree_on_something`): on Tuổi Trẻ's world news, without that most cross-article "known"
+    verdicts were wrong — two appeals with no actor and no place three days apart, or two
+    meetings that merely both involve "Mỹ", are not one event."""
     table = aliases or default_aliases()
     return (
         a.type == b.type
         and _dates_compatible(a, a_published, b, b_published)
         and places_compatible(a.place, b.place, table)
         and actors_compatible(a.actors, b.actors, table)
+        and _agree_on_something(a, b, table)
     )
+
+
+def _agree_on_something(a: Event, b: Event, table: Aliases) -> bool:
+    """Positive evidence, beyond "nothing contradicts": a shared actor below country level
+    (Haftar/LNA), a shared place below country level (Tripoli), or the same explicit date
+    together with a shared country (as actor or place). A country alone is too common a link:
+    "Mỹ" or "Nga" appear in half the world news of a week."""
+    local_a = [x for x in a.actors if x not in table.countries]
+    local_b = [x for x in b.actors if x not in table.countries]
+    if local_a and local_b and actors_overlap(local_a, local_b, table):
+        return True
+    if a.place and b.place and max(table.place_depth(a.place), table.place_depth(b.place)) >= 1:
+        return True  # compatible places (checked before), one of them below country level
+    same_day = a.date is not None and a.date == b.date
+    shared = (bool(a.actors and b.actors) and actors_overlap(a.actors, b.actors, table)) or bool(a.place and b.place)
+    return same_day and shared
 
 
 def blocking_keys(event: Event, published: datetime | None) -> list[str]:
@@ -124,7 +147,9 @@ def merge(old: Event, new: Event, *, aliases: Aliases | None = None) -> tuple[Ev
     confirmed figure), a missing date or a more precise place filled in, actors joined.
     Returns the event and what rose, e.g. {"killed": (4, 11)}: the reason for an update alert."""
     merged = combine(old, new, aliases or default_aliases())
-    merged = replace(merged, evidence=old.evidence, article=old.article)
+    # the stored actors stay those first reported (filled in if there were none): joining every
+    # report's actors would let the event overlap with ever more unrelated reports
+    merged = replace(merged, evidence=old.evidence, article=old.article, actors=old.actors or new.actors)
     changes: dict[str, tuple[int | None, int]] = {}
     for name in ("killed", "injured"):
         before, after = getattr(old, name), getattr(merged, name)

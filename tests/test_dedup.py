@@ -27,7 +27,7 @@ ICT = timezone(timedelta(hours=7))
 PUB = datetime(2019, 4, 8, 9, 0, tzinfo=ICT)
 
 
-def ev(type_: str = "airstrike", day: str | None = "2019-04-07", place: str | None = None,
+def ev(type_: str = "airstrike", day: str | None = "2019-04-07", place: str | None = "Tripoli",
        actors: tuple[str, ...] = (), killed: int | None = None, injured: int | None = None) -> Event:  # fmt: skip
     return Event(type_, day, place, actors, killed, injured, evidence="...")
 
@@ -49,7 +49,8 @@ def test_same_event_places_by_hierarchy_and_containment() -> None:
     assert same_event(airport, PUB, tripoli, PUB)
     assert same_event(airport, PUB, ev(place="Libya"), PUB)
     assert same_event(ev(place="khu Wadi Rabie"), PUB, ev(place="Wadi Rabie"), PUB)  # text containment
-    assert same_event(ev(place=None), PUB, tripoli, PUB)
+    assert same_event(ev(place=None, actors=("LNA",)), PUB, ev(place="Tripoli", actors=("Haftar",)), PUB)  # one unknown
+    assert not same_event(ev(place=None), PUB, tripoli, PUB)  # ... but then something else must agree
     assert not same_event(tripoli, PUB, ev(place="Benghazi"), PUB)  # places that exclude each other
 
 
@@ -59,6 +60,16 @@ def test_same_event_actors() -> None:
     assert same_event(lavrov, PUB, ev("appeal", actors=("Nga",)), PUB)  # Lavrov speaks for Nga
     assert same_event(haftar, PUB, ev("appeal", actors=("LNA", "GNA")), PUB)
     assert same_event(haftar, PUB, ev("appeal"), PUB)  # one side unknown
+    nowhere = ev("appeal", day=None, place=None)
+    assert not same_event(nowhere, PUB, nowhere, PUB)  # nothing in common: no actor, place or date
+
+
+def test_a_shared_country_alone_is_not_enough() -> None:
+    a = ev("meeting", day=None, place=None, actors=("Mỹ", "Nga"))
+    b = ev("meeting", day=None, place=None, actors=("Mỹ", "Triều Tiên"))
+    assert not same_event(a, PUB, b, PUB)
+    assert same_event(replace(a, date="2019-04-07"), PUB, replace(b, date="2019-04-07"), PUB)  # same day: yes
+    assert same_event(replace(a, actors=("Donald Trump",)), PUB, replace(b, actors=("Donald Trump", "Kim Jong-un")), PUB)
 
 
 def test_a_changed_toll_never_splits() -> None:
@@ -109,7 +120,7 @@ def test_merge_keeps_the_highest_toll_and_reports_the_rise() -> None:
     old = ev(place="Tripoli", actors=("LNA",), killed=4)
     merged, changes = merge(old, ev(place="sân bay quốc tế Tripoli", actors=("Haftar",), killed=11, injured=20))
     assert (merged.killed, merged.injured, merged.place) == (11, 20, "sân bay quốc tế Tripoli")
-    assert merged.actors == ("LNA", "Haftar") and merged.evidence == old.evidence
+    assert merged.actors == ("LNA",) and merged.evidence == old.evidence  # the first report's actors
     assert changes == {"killed": (4, 11), "injured": (None, 20)}
     lower, changes = merge(merged, ev(killed=6))
     assert lower.killed == 11 and changes == {}
