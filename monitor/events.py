@@ -572,8 +572,9 @@ _NEG_MODAL = re.compile(
     r"mục tiêu|mục đích|định|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
     r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng)(?!\w)"
 )
+_PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|phê chuẩn|bật đèn xanh)(?!\w)")
 _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b")}  # "chiến dịch giành quyền kiểm soát": a goal
-_NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|lệnh|khu vực|vùng|kẻ|tên|chiến dịch)\s+$")
+_NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm)\s+$")
 # "tiến hành các cuộc không kích", "các cuộc đụng độ vẫn diễn ra": named, but asserted all the same
 _LIGHT_VERB = re.compile(
     r"(?i)(?:tiến hành|thực hiện|mở|phát động|tung ra|mở màn)\s+(?:một\s+|các\s+|những\s+|nhiều\s+|hàng loạt\s+)?"
@@ -603,9 +604,11 @@ def is_asserted(sentence: str, start: int, end: int, type_: str = "") -> bool:
     """False when the words before the trigger (in its clause, last 8 syllables) negate it or
     make it hypothetical: không, chưa, phủ nhận, sẽ, có thể, dự kiến, nếu, có nguy cơ, nhằm...
     A following "sẽ" ("nhất trí sẽ") also makes it a plan; a warning is an appeal even so."""
-    window = " ".join(sentence[_clause_start(sentence, start) : start].split()[-WINDOW_SYLLABLES:])
-    window = _NON_NEGATING.sub(" ", window)
+    clause = sentence[_clause_start(sentence, start) : start]
+    window = _NON_NEGATING.sub(" ", " ".join(clause.split()[-WINDOW_SYLLABLES:]))
     if _NEG_MODAL.search(window) or (type_ in _TYPE_VETO and _TYPE_VETO[type_].search(window)):
+        return False
+    if _PERMISSION.search(clause):  # "cho phép Ukraine sử dụng tên lửa tầm xa tấn công ...": allowed, not done
         return False
     return type_ == "appeal" or not re.match(r"\s+(?:sẽ|có thể)\b", sentence[end : end + 12])
 
