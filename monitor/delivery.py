@@ -84,6 +84,10 @@ async def deliver(ctx: Context, *, limit: int = 100) -> tuple[int, int]:
 async def _channel(ctx: Context, target: AlertConfig | None, url: str | None, name: str, uh: str,
                    limit: int) -> Tally:
     """One channel: fold a due digest, then send in order until the first failure."""
+    if target is not None and url is None and len(target.urls) == 1:  # its one URL changed (a new password?)
+        ctx.store.reroute(name, uh, url_hash(target.urls[0]))
+        log.info("target=%r: its URL changed; its undelivered alerts follow the new one", name)
+        return Tally()  # the new URL's channel sends them (now or on the next delivery), in order, once
     if target is None or url is None:
         return _orphaned(ctx, name, uh)
     tz = ZoneInfo(ctx.config.timezone)

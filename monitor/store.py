@@ -526,6 +526,12 @@ class Store:
         )
         return [(_outbox_item({k: v for k, v in r.items() if k != "article_url"}), r["article_url"]) for r in rows]
 
+    def reroute(self, target: str, old_hash: str, new_hash: str) -> None:
+        """Move a target's undelivered alerts from a URL it no longer has to its new one."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE outbox SET url_hash = ? WHERE target = ? AND url_hash = ? AND status = 'pending'",
+                         (new_hash, target, old_hash))
+
     def hold(self, item_id: int, reason: str, *, until: float) -> None:
         """Take an alert out of line until its digest is due (`until`)."""
         with self.transaction() as conn:

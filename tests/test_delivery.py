@@ -10,6 +10,7 @@ import asyncio
 import json
 import tomllib
 from collections.abc import Awaitable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -580,3 +581,23 @@ def test_a_site_rule_is_broken_while_every_page_read_says_so() -> None:
     assert scheduler._page_rule([], "bare & repaired (2x)") == []  # no page read: the last verdict stands
     problem = health.assess(state(warning=broken, last_items=30), 100.0, None)
     assert problem is not None and problem.kind == "rule"
+
+
+def test_undelivered_alerts_follow_a_target_whose_one_url_changed(setup: object, http_server: LocalServer) -> None:
+    ctx, clock = setup(target("chat", hook(http_server, "/old")) + target("desk", hook(http_server, "/desk")))  # type: ignore[operator]
+    http_server.fail_posts(503)
+    enqueue(ctx, clock, 1)
+    enqueue(ctx, clock, 2)
+    enqueue(ctx, clock, 3, name="desk")
+    deliver(ctx)
+    http_server.fail_posts(200)
+    changed = replace(ctx.config, alerts=(AlertConfig(name="chat", urls=(hook(http_server, "/new"),)),
+                                          AlertConfig(name="gone", urls=(hook(http_server, "/gone"),))))
+    ctx.config = changed
+    clock.t += 3600
+    deliver(ctx)
+    deliver(ctx)
+    assert [m["title"] for m in received(http_server, "/new")] == [f"Tin {n}: Tướng Haftar ở Tripoli" for n in (1, 2)]
+    (orphan,) = ctx.store.outbox(statuses=("failed",))  # "desk" was removed: its alert is kept, failed, listed
+    assert orphan.target == "desk" and "no longer in the configuration" in (orphan.last_error or "")
+    assert received(http_server, "/desk")[1:] == []  # only the attempt during the outage
