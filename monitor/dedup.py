@@ -27,18 +27,11 @@ import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from monitor.events import (
-    WINDOW_DAYS,
-    Aliases,
-    actors_compatible,
-    actors_overlap,
-    combine,
-    default_aliases,
-    local_day,
-    places_compatible,
-)
+from monitor.aliases import Aliases, actors_compatible, actors_overlap, default_aliases, places_compatible
+from monitor.events import WINDOW_DAYS, combine
 from monitor.models import Event
 from monitor.text import normalize
+from monitor.vndates import local_day
 
 __all__ = [
     "blocking_keys",

@@ -13,18 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.events import (
-    Aliases,
-    default_aliases,
-    extract_events,
-    find_casualties,
-    find_triggers,
-    parse_count,
-    resolve_date,
-    run_extract,
-    split_sentences,
-)
+from monitor.aliases import Aliases, default_aliases
+from monitor.events import extract_events, run_extract, split_sentences
 from monitor.models import Event
+from monitor.numbers import parse_count
+from monitor.triggers import find_casualties, find_triggers
+from monitor.vndates import resolve_date
 from tests.conftest import ROOT, shared_path
 
 # --------------------------------------------------------------------------- scoring against gold

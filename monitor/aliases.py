@@ -1,0 +1,158 @@
+"""Actors and places from the alias table (issue 5): no NER, names listed as data.
+
+`Aliases` reads `monitor/data/aliases.toml` (and a topic's extra rows of the same shape): each
+canonical place with the place it lies in, each actor with the actor it belongs to, and every
+written form. `find(sentence)` gives the places and actors a sentence names; the compatibility
+rules of the identity check (`places_compatible`, `actors_overlap`, `actors_compatible`) use the
+hierarchy: "sân bay quốc tế Tripoli" is in Tripoli, Lavrov speaks for Nga.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from monitor.text import normalize
+
+_W = r"[^\W_]"  # a letter or digit (Unicode)
+
+__all__ = ["Aliases", "Mention", "actors_compatible", "actors_overlap", "default_aliases", "places_compatible"]
+
+_LOCATIVE = frozenset(["ở", "tại", "vào", "đến", "tới", "khỏi", "khắp", "miền", "phía", "quanh", "sang", "trên", "thuộc", "gần", "khơi", "hướng"])
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    name: str  # canonical
+    role: str  # "place" or "actor"
+
+
+@dataclass(frozen=True)
+class Aliases:
+    """The alias table: canonical places (with their enclosing place) and actors (with the
+    actor they belong to), and every written form of each. Build with `parse`/`default_aliases`;
+    extend per topic with `extended(toml_text)`."""
+
+    place_parent: dict[str, str | None]
+    actor_parent: dict[str, str | None]
+    countries: frozenset[str]
+    surface: dict[str, tuple[str, str]]  # normalised alias → (role, canonical)
+    not_followed_by: dict[str, frozenset[str]]  # canonical → syllables that veto a match
+    _regex: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
+
+    @classmethod
+    def parse(cls, toml_text: str, base: Aliases | None = None) -> Aliases:
+        data = tomllib.loads(toml_text)
+        place_parent = dict(base.place_parent) if base else {}
+        actor_parent = dict(base.actor_parent) if base else {}
+        countries = set(base.countries) if base else set()
+        surface = dict(base.surface) if base else {}
+        stops = dict(base.not_followed_by) if base else {}
+        for role, rows, parents, up in (("place", data.get("place", []), place_parent, "in"),
+                                        ("actor", data.get("actor", []), actor_parent, "member_of")):
+            for row in rows:
+                name = normalize(str(row["name"]))
+                parents[name] = normalize(row[up]) if row.get(up) else None
+                if row.get("kind") == "country":
+                    countries.add(name)
+                if row.get("not_followed_by"):
+                    stops[name] = frozenset(normalize(s) for s in row["not_followed_by"])
+                for alias in [row["name"], *row.get("aliases", [])]:
+                    surface[_alias_key(normalize(alias))] = (role, name)
+        return cls(place_parent, actor_parent, frozenset(countries), surface, stops)
+
+    def extended(self, toml_text: str) -> Aliases:
+        """This table plus the rows of another (a topic's own actors and places)."""
+        return Aliases.parse(toml_text, base=self)
+
+    def _pattern(self) -> re.Pattern[str]:
+        if not self._regex:
+            keys = sorted(self.surface, key=len, reverse=True)
+            alts = "|".join(r"[\s-]+".join(re.escape(s) for s in k.split(" ")) for k in keys)
+            self._regex.append(re.compile(rf"(?<!{_W})(?:{alts})(?!{_W})"))
+        return self._regex[0]
+
+    def find(self, sentence: str) -> list[Mention]:
+        """Places and actors named in a (normalised) sentence, longest alias first."""
+        out: list[Mention] = []
+        for m in self._pattern().finditer(sentence):
+            role, name = self.surface.get(_alias_key(m.group()), ("", ""))
+            before = sentence[: m.start()].split()
+            after = sentence[m.end() :].split()[:1]
+            if not name or (after and after[0] in self.not_followed_by.get(name, ())):
+                continue
+            if " " not in m.group() and len(before) > 1 and before[-1][:1].isupper():
+                continue  # "Nguyễn Thị Nga": part of a person's name
+            if name in self.countries:
+                topic = sentence[m.end() : m.end() + 2].strip().startswith(":")  # "Libya: giao tranh ..."
+                role = "place" if topic or (before and before[-1].lower() in _LOCATIVE) else "actor"
+            out.append(Mention(m.start(), m.end(), name, role))
+        return out
+
+    def place_depth(self, place: str) -> int:
+        depth, seen = 0, set()
+        while place in self.place_parent and place not in seen:
+            seen.add(place)
+            parent = self.place_parent[place]
+            if parent is None:
+                break
+            place, depth = parent, depth + 1
+        return depth
+
+    def place_within(self, inner: str, outer: str) -> bool:
+        """True when `inner` is `outer` or lies inside it in the hierarchy."""
+        seen: set[str] = set()
+        place: str | None = inner
+        while place is not None and place not in seen:
+            if place == outer:
+                return True
+            seen.add(place)
+            place = self.place_parent.get(place)
+        return False
+
+    def actor_closure(self, actor: str) -> set[str]:
+        out: set[str] = set()
+        name: str | None = actor
+        while name is not None and name not in out:
+            out.add(name)
+            name = self.actor_parent.get(name)
+        return out
+
+
+def _alias_key(s: str) -> str:
+    return re.sub(r"[\s-]+", " ", s).strip()
+
+
+@lru_cache(maxsize=1)
+def default_aliases() -> Aliases:
+    """The packaged table (monitor/data/aliases.toml), read once."""
+    text = resources.files("monitor").joinpath("data/aliases.toml").read_text(encoding="utf-8")
+    return Aliases.parse(text)
+
+
+def places_compatible(a: str | None, b: str | None, aliases: Aliases) -> bool:
+    """Equal, one inside the other (hierarchy or text containment), or one unknown."""
+    if not a or not b or a == b:
+        return True
+    la, lb = a.casefold(), b.casefold()
+    return la in lb or lb in la or aliases.place_within(a, b) or aliases.place_within(b, a)
+
+
+def actors_overlap(a: Iterable[str], b: Iterable[str], aliases: Aliases) -> bool:
+    """Some actor of one side is an actor of the other or one it belongs to (Lavrov → Nga,
+    Haftar → LNA → Libya). Two members of one country (GNA, LNA) do not overlap by that."""
+    sa, sb = set(a), set(b)
+    return any(x in sb or sb & aliases.actor_closure(x) for x in sa) or any(sa & aliases.actor_closure(y) for y in sb)
+
+
+def actors_compatible(a: Iterable[str], b: Iterable[str], aliases: Aliases) -> bool:
+    """Overlapping (see `actors_overlap`), or one side unknown."""
+    sa, sb = tuple(a), tuple(b)
+    return not sa or not sb or actors_overlap(sa, sb, aliases)
+
