@@ -65,6 +65,7 @@ FEED_SETTINGS = (
     Setting("type", str, "rss", "rss (also Atom/RDF), html (a listing page) or sitemap"),
     Setting("fetch_articles", str, "matched", "fetch article pages: matched, all or none"),
     Setting("selectors", dict, {}, "for type = html: item, link, title, time CSS selectors"),
+    Setting("page_rule", dict, {}, "overrides of the built-in site rule for this feed's article pages"),
     Setting("enabled", bool, True, "false keeps the feed in the file but does not poll it"),
 )
 TOPIC_SETTINGS = (
@@ -126,6 +127,7 @@ class FeedConfig:
     type: str = "rss"
     fetch_articles: str = "matched"
     selectors: Mapping[str, str] = field(default_factory=dict)
+    page_rule: Mapping[str, Any] = field(default_factory=dict)
     enabled: bool = True
     source: str = ""  # the file it was defined in
 
@@ -310,6 +312,7 @@ def _feed(table: Any, i: int, *, where: str, default_interval: float, secrets: s
         type=v["type"],
         fetch_articles=v["fetch_articles"],
         selectors={str(k): str(s) for k, s in v["selectors"].items()},
+        page_rule=v["page_rule"],
         enabled=v["enabled"],
         source=where,
     )

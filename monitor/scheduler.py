@@ -189,7 +189,7 @@ async def _enrich(
     if feed.fetch_articles == "none":
         return matched, []
     wanted = [i for i, (a, ms) in enumerate(matched) if a.url and (ms or feed.fetch_articles == "all")]
-    pages_read = await asyncio.gather(*(_read_page(ctx, matched[i][0]) for i in wanted))
+    pages_read = await asyncio.gather(*(_read_page(ctx, feed, matched[i][0]) for i in wanted))
     out = list(matched)
     for i, page in zip(wanted, pages_read, strict=True):
         if page and page[0]:
@@ -198,12 +198,13 @@ async def _enrich(
     return out, _page_rule([p[1] for p in pages_read if p is not None], previous)
 
 
-async def _read_page(ctx: Context, article: Article) -> tuple[str, str | None] | None:
+async def _read_page(ctx: Context, feed: FeedConfig, article: Article) -> tuple[str, str | None] | None:
     """(text, the page's site-rule warning or None); None when the page could not be read."""
     assert article.url
     try:
         result = await ctx.fetcher.get_page(article.url)
-        page = pages.extract(result.content, url=result.final_url, content_type=result.content_type)
+        page = pages.extract(result.content, url=result.final_url, content_type=result.content_type,
+                             rule_override=feed.page_rule or None)
     except (FetchError, ParseError) as e:
         log.info("article=%s page not read: %s", article.url, ctx.config.redact(str(e)))
         return None
