@@ -18,10 +18,10 @@ date it can read or the date is implausible. Forms read:
 Traps handled: `email.utils` drops `GMT+7` and reads unknown zones as UTC (an unknown
 alphabetic zone here means `default_tz`, the out-of-band knowledge RFC 2822 allows: these are
 Vietnamese sources); no zone at all also means `default_tz` (Asia/Ho_Chi_Minh by default);
-offsets of a day or more, month 13 or 30 February give None, not an exception; years before
-1970 or after 2100 are rejected as implausible, and so is the epoch instant itself (1970-01-01
-00:00 UTC, a CMS's "no date"); future dates within that range are kept (the caller decides what
-a post dated next week means).
+offsets of a day or more (also in a trailing comment, `(GMT+99)`), month 13 or 30 February
+give None, not an exception; years before 1970 or after 2100 are rejected as implausible, and
+so is the epoch instant itself (1970-01-01 00:00 UTC, a CMS's "no date"); future dates within
+that range are kept (the caller decides what a post dated next week means).
 """
 
 from __future__ import annotations
@@ -137,9 +137,17 @@ def _drop_comment(s: str) -> str:
     if not m:
         return s
     head, inner = s[: m.start()], m.group("inner").strip()
-    if _zone(inner) is not None and _trailing_zone_missing(head):
+    if _is_zone(inner) and _trailing_zone_missing(head):
         return f"{head} {inner}"
     return head
+
+
+def _is_zone(text: str) -> bool:
+    """Whether `text` names a zone; `GMT+99` does (out of range: the reader then gives None)."""
+    try:
+        return _zone(text) is not None
+    except ValueError:
+        return True
 
 
 def _trailing_zone_missing(head: str) -> bool:

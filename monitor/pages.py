@@ -34,8 +34,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from monitor import dates
-from monitor.dates import ICT
+from monitor.dates import ICT, parse_date
 from monitor.errors import ConfigError, ParseError
 from monitor.models import Entry, Page, ParsedFeed
 
@@ -535,14 +534,6 @@ _META_PUBLISHED = ("article:published_time", "datepublished", "pubdate", "og:pub
 _META_UPDATED = ("article:modified_time", "datemodified", "lastmod", "og:updated_time", "last-modified")
 
 
-def _parse_date(text: str) -> datetime | None:
-    """dates.parse_date, which promises never to raise; a ValueError from it is still a non-date."""
-    try:
-        return dates.parse_date(text)
-    except (ValueError, OverflowError):  # e.g. "(GMT+99)" raised "offset out of range" (dates.py, Nov 2026)
-        return None
-
-
 def _parse_byline(text: str, *, default_tz: Any = ICT) -> datetime | None:
     """A Vietnamese byline, including forms dates.parse_date does not read ("06-04-2025, 05:30").
 
@@ -600,15 +591,15 @@ def _date_from(source: str, tree: LexborHTMLParser, meta: _Meta, keys: tuple[str
     fix = (lambda v: v) if rule is None or rule.trust_offset else _as_vietnam_time
     if source == "meta":
         for key in keys:
-            if value := _parse_date(meta.tags.get(key, "")):
+            if value := parse_date(meta.tags.get(key, "")):
                 return fix(value)
         return None
     if source == "jsonld":
-        value = _parse_date(_jsonld_value(meta, ld_key))
+        value = parse_date(_jsonld_value(meta, ld_key))
         return fix(value) if value else None
     if source == "time":
         node = tree.css_first("time[datetime]")
-        value = _parse_date(_attr(node, "datetime")) if node is not None else None
+        value = parse_date(_attr(node, "datetime")) if node is not None else None
         return fix(value) if value else None
     kind, _, spec = source.partition(":")
     root = tree.root
@@ -618,9 +609,9 @@ def _date_from(source: str, tree: LexborHTMLParser, meta: _Meta, keys: tuple[str
     if kind == "epoch":
         return _epoch(raw)
     if kind == "byline":
-        return _parse_date(raw) or _parse_byline(raw)
+        return parse_date(raw) or _parse_byline(raw)
     if kind == "iso":
-        value = _parse_date(raw)
+        value = parse_date(raw)
         return fix(value) if value else None
     return None
 
@@ -894,7 +885,7 @@ def _listing_entry(item: LexborNode, listing: ListingRule, url: str) -> Entry | 
     published = None
     if listing.time:
         raw = _select_value(item, listing.time)
-        published = _epoch(raw) if raw.isdigit() else _parse_date(raw) or _parse_byline(raw)
+        published = _epoch(raw) if raw.isdigit() else parse_date(raw) or _parse_byline(raw)
     return Entry(id=None, link=link, title=title, published=published)
 
 

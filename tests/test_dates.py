@@ -80,6 +80,7 @@ def test_reads(text: str, expected: datetime) -> None:
         "2004-01-01T25:00:00Z", "2004-01-01T10:00:00+25:00", "Thu, 01 Jan 1960 19:48:21 GMT",
         "1969-12-31T23:59:59Z", "Thu, 01 Jan 1970 00:00:00 GMT", "1970-01-01T07:00:00+07:00", "0001-01-01", "9999-12-31T23:59:59-05:00", "Sat, 27 Foo 2024 14:15:00 +0700",
         "2024-01-01" + " " * 300 + "x", "32/13/2024", "06/04-2025",
+        "Thứ hai, 31/2/2019, 25:61 (GMT+99)", "Thứ hai, 18/2/2019, 21:05 (GMT+99)", "18/2/2019 (UTC+24:00)",
     ],
 )
 def test_unreadable_or_implausible_is_none(text: str) -> None:
@@ -134,7 +135,8 @@ def test_round_trips_rfc_2822(dt: datetime) -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(max_size=80) | st.from_regex(r"[A-Za-z]{0,4},? ?\d{1,4}[ /-][A-Za-z0-9]{1,4}[ /-]\d{1,4} [\d:]{0,9} ?[A-Z+\- :0-9]{0,9}"))
+@given(st.text(max_size=80) | st.from_regex(r"[A-Za-z]{0,4},? ?\d{1,4}[ /-][A-Za-z0-9]{1,4}[ /-]\d{1,4} [\d:]{0,9} ?[A-Z+\- :0-9]{0,9}")
+       | st.from_regex(r"\d{1,2}/\d{1,2}/\d{4},? \d{1,2}:\d{2} \((?:GMT|UTC) ?[+-]\d{1,3}(?::?\d{2,3})?\)", fullmatch=True))
 def test_fuzz_never_raises(text: str) -> None:
     got = parse_date(text)
     assert got is None or (got.tzinfo is not None and got.utcoffset() is not None and 1970 <= got.year <= 2100)
