@@ -13,8 +13,8 @@ its answer is parsed. The defences, in the order a response meets them:
   (httpx's pool degrades past about 20); `get_page` also spaces request starts to one host by
   `min_host_delay` (or the host's robots.txt Crawl-delay, up to 10 s) and honours robots.txt,
   fetched once per host and cached for a day.
-- Limits on size: the body is streamed raw and decompressed here in bounded steps (zlib
-  `max_length`, brotli `output_buffer_limit`), counting DECOMPRESSED bytes; past `max_bytes` the
+- Limits on size: the body is streamed raw and decompressed in bounded steps (monitor.decompress:
+  zlib `max_length`, brotli `output_buffer_limit`), counting DECOMPRESSED bytes; past `max_bytes` the
   fetch ends with BodyTooLarge. A gzip or brotli bomb never occupies more than the cap plus one
   64 KiB step; compressed bytes are capped too (an endless stream of empty gzip members), and a
   Content-Length over the cap is refused before reading.
@@ -47,17 +47,15 @@ import ssl
 import time
 import urllib.parse
 import urllib.robotparser
-import zlib
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 
-import brotli
 import httpx
 
-from monitor import USER_AGENT
+from monitor import USER_AGENT, decompress
 from monitor.errors import BodyTooLarge, FetchError, FetchTimeout, HTTPStatusError, RateLimited
 from monitor.models import FetchResult
 
@@ -75,7 +73,6 @@ ROBOTS_ACCEPT = "text/plain, */*;q=0.1"
 TRANSIENT_STATUSES = frozenset({408, 500, 502, 504, 520, 521, 522, 523, 524})
 RATE_LIMIT_STATUSES = frozenset({429, 503})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-STEP = 64 * 1024  # most bytes one decompression step may produce
 MAX_RETRY_AFTER = 365 * 24 * 3600.0  # a Retry-After beyond a year is read as a year
 ROBOTS_MAX_BYTES = 512 * 1024
 ROBOTS_TTL = 24 * 3600.0
@@ -84,17 +81,6 @@ ROBOTS_CACHE_SIZE = 1024
 MAX_CRAWL_DELAY = 10.0
 HOST_TABLE_PRUNE_AT = 512
 
-
-def _brotli_is_bounded() -> bool:
-    try:
-        brotli.Decompressor().process(b"", output_buffer_limit=1)
-    except TypeError:  # brotli < 1.2 cannot bound its output: a bomb would be decoded whole
-        return False
-    return True
-
-
-BROTLI_BOUNDED = _brotli_is_bounded()
-ACCEPT_ENCODING = "gzip, deflate, br" if BROTLI_BOUNDED else "gzip, deflate"
 
 
 @dataclass(frozen=True)
@@ -270,106 +256,6 @@ def _status_error(status: int, url: str, origin: str, retry_after: float | None 
         wait = f"retry after {retry_after:g} s" if retry_after is not None else "no Retry-After given"
         return RateLimited(f"{message} ({wait})", url=url, status=status, retry_after=retry_after)
     return HTTPStatusError(message, url=url, status=status)
-
-
-# --------------------------------------------------------------------------- bounded decoding
-
-
-class _DecodeError(Exception):
-    pass
-
-
-class _Zlib:
-    """gzip (every member) or deflate (zlib-wrapped, or raw as some servers send), STEP bytes at a time."""
-
-    def __init__(self, gzip: bool) -> None:
-        self._wbits = zlib.MAX_WBITS | 16 if gzip else zlib.MAX_WBITS
-        self._d = zlib.decompressobj(self._wbits)
-        self._fresh = True  # nothing decoded yet by the current decompressor
-        self._members = 0  # gzip members completed
-        self._done = False
-
-    def _undecodable(self, exc: zlib.error) -> None:
-        if self._fresh and self._wbits == zlib.MAX_WBITS:  # deflate without the zlib header
-            self._wbits = -zlib.MAX_WBITS
-            self._d = zlib.decompressobj(self._wbits)
-        elif self._fresh and self._members:  # junk after a complete gzip stream: ignored, as browsers do
-            self._done = True
-        else:
-            raise _DecodeError(str(exc)) from exc
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        while data and not self._done:
-            try:
-                out = self._d.decompress(data, STEP)
-            except zlib.error as exc:
-                self._undecodable(exc)
-                continue
-            self._fresh = False
-            data = self._d.unconsumed_tail
-            if self._d.eof:
-                data, self._members = self._d.unused_data, self._members + 1
-                if self._wbits & 16 and self._wbits > 0:  # another gzip member may follow
-                    self._d, self._fresh = zlib.decompressobj(self._wbits), True
-                else:
-                    self._done = True  # deflate: one stream, trailing bytes ignored
-            yield out
-
-    def flush(self) -> Iterator[bytes]:
-        if not self._done and not self._fresh:
-            yield self._d.flush()
-
-
-class _Brotli:
-    def __init__(self) -> None:
-        if not BROTLI_BOUNDED:
-            raise _DecodeError("the installed brotli (< 1.2) cannot decode within a size limit")
-        self._d = brotli.Decompressor()
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        try:
-            out = self._d.process(data, output_buffer_limit=STEP)
-            while out:
-                yield out
-                out = self._d.process(b"", output_buffer_limit=STEP)
-        except brotli.error as exc:
-            raise _DecodeError(str(exc)) from exc
-
-    def flush(self) -> Iterator[bytes]:
-        yield from ()
-
-
-_Decoder = _Zlib | _Brotli
-
-
-def _decoders(content_encoding: str | None) -> list[_Decoder]:
-    """Decoders for a Content-Encoding header, in the order to apply them (last encoding first)."""
-    found: list[_Decoder] = []
-    for name in reversed([e.strip().lower() for e in (content_encoding or "").split(",") if e.strip()]):
-        if name in ("gzip", "x-gzip"):
-            found.append(_Zlib(gzip=True))
-        elif name == "deflate":
-            found.append(_Zlib(gzip=False))
-        elif name == "br":
-            found.append(_Brotli())
-        elif name in ("zstd", "compress", "x-compress"):
-            raise _DecodeError(f"Content-Encoding {name} was not asked for and cannot be decoded")
-        # anything else ("identity", "none", "utf-8" from misconfigured servers) is no encoding
-    return found
-
-
-def _decode(decoders: list[_Decoder], data: bytes) -> Iterator[bytes]:
-    if not decoders:
-        yield data
-        return
-    for piece in decoders[0].feed(data):
-        yield from _decode(decoders[1:], piece)
-
-
-def _flush(decoders: list[_Decoder]) -> Iterator[bytes]:
-    for i, decoder in enumerate(decoders):
-        for piece in decoder.flush():
-            yield from _decode(decoders[i + 1 :], piece)
 
 
 # --------------------------------------------------------------------------- deadlines and slots
@@ -550,7 +436,7 @@ class Fetcher:
             limits=httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight),
             follow_redirects=False,
             event_hooks={"response": [_vet_redirect]},
-            headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            headers={"User-Agent": user_agent, "Accept-Encoding": decompress.ACCEPT_ENCODING},
             cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),  # keep no cookies
         )
 
@@ -711,20 +597,20 @@ class Fetcher:
         encoding = response.headers.get("content-encoding")
         body, raw = bytearray(), 0
         try:
-            decoders = _decoders(encoding)
+            decoders = decompress.decoders(encoding)
             async for chunk in response.aiter_raw():
                 raw += len(chunk)
                 if raw > max_bytes:  # compressed bytes are capped too
                     raise too_large
-                for piece in _decode(decoders, chunk):
+                for piece in decompress.decode(decoders, chunk):
                     if len(body) + len(piece) > max_bytes:
                         raise too_large
                     body += piece
-            for piece in _flush(decoders):
+            for piece in decompress.flush(decoders):
                 if len(body) + len(piece) > max_bytes:
                     raise too_large
                 body += piece
-        except _DecodeError as exc:
+        except decompress.DecodeError as exc:
             what = f"Content-Encoding {_clip(str(encoding))}"
             raise FetchError(
                 f"response body from {url} could not be decoded ({what}): {exc}", url=url
