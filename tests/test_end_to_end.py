@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from monitor.cli import cli
+from monitor.identity import canonical_url
 from monitor.store import Store
 from tests.conftest import shared_path
 from tests.server import LocalServer, Response
@@ -306,3 +307,47 @@ def test_python_m_monitor_runs_the_real_entry_point(tmp_path: Path, http_server:
                           text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"error: config: {bad}: [[feed]] #1: url is missing (feed address (http or https))"
+
+
+def test_sources_without_a_feed_listing_page_and_news_sitemap(tmp_path: Path, http_server: LocalServer) -> None:
+    """QĐND publishes no feed: a listing page read with selectors, and a Google News sitemap,
+    go through the same identity and alerting as RSS."""
+    when = NOW.isoformat()
+    http_server.routes["/the-gioi"] = Response(
+        "<html><body><nav><a href='/'>Trang chủ</a></nav><div class='list'>"
+        f"<div class='story'><a class='t' href='/the-gioi/haftar-1.html'>{HAFTAR['title']}</a><time datetime='{when}'></time></div>"
+        f"<div class='story'><a class='t' href='/the-gioi/bao-2.html'>{STORM['title']}</a><time datetime='{when}'></time></div>"
+        "</div></body></html>", content_type="text/html; charset=utf-8")
+    http_server.routes["/sitemap.xml"] = Response(
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://vietnamnet.vn/li-bi-1.html</loc>'
+        f"<news:news><news:publication_date>{when}</news:publication_date><news:title>{CLASHES['title']}</news:title>"
+        "</news:news></url></urlset>", content_type="application/xml")
+    config = write_config(tmp_path, http_server, feeds=[],
+                          alerts=f'[[alert]]\nname = "chat"\nurls = ["json://127.0.0.1:{http_server.port}/hook"]\n')
+    config.write_text(config.read_text(encoding="utf-8") + f"""
+[[feed]]
+name = "QĐND – Quốc tế"
+url = "{http_server.url('/the-gioi')}"
+type = "html"
+fetch_articles = "none"
+selectors = {{ item = "div.story", link = "a.t", title = "a.t", time = "time@datetime" }}
+
+[[feed]]
+name = "VietNamNet sitemap"
+url = "{http_server.url('/sitemap.xml')}"
+type = "sitemap"
+fetch_articles = "none"
+""", encoding="utf-8")
+    result = run_cli("once", "--config", str(config))
+    assert result.exit_code == 0, result.output
+    assert alerted(http_server, HAFTAR, CLASHES, STORM) == sorted([HAFTAR["title"], CLASHES["title"]])
+    store = Store.open(tmp_path / "state" / "monitor.db")
+    keys = [canonical_url(http_server.url("/the-gioi/haftar-1.html")), "https://vietnamnet.vn/li-bi-1.html"]
+    assert store.known_keys(keys) == set(keys)  # the same identity rules as RSS
+    # the listing's layout changes: its selectors match nothing, and the feed says so
+    http_server.routes["/the-gioi"] = Response("<html><body><ul><li><a href='/x'>Khác</a></li></ul></body></html>",
+                                               content_type="text/html; charset=utf-8")
+    run_cli("once", "--config", str(config))
+    state = store.feed_state(http_server.url("/the-gioi"))
+    assert state.warning and "match" in state.warning
