@@ -3,7 +3,7 @@
     extract(html, url=...)            ─► Page (title, lead, paragraphs, dates, author, canonical URL)
     parse_listing(html, url=...)      ─► ParsedFeed (one Entry per article link of a listing page)
     decode_html(data, content_type)   ─► str (HTTP charset, then <meta>, then detection)
-    site_rule(host)                   ─► SiteRule | None (monitor/data/sites.toml, one table per host)
+    site_rule(host)                   ─► SiteRule | None (from monitor.sites, the loader of data/sites.toml)
 
 How the body is found: the host's site rule (selectors kept as data in `data/sites.toml`, see
 docs/site-rules.md); when the rule's body selectors match nothing the generic extractor runs and
@@ -20,31 +20,35 @@ from __future__ import annotations
 import codecs
 import json
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from functools import cache
-from importlib import resources
 from itertools import accumulate
 from operator import sub
 from typing import Any, TextIO
 from urllib.parse import urljoin, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.dates import ICT, parse_date
-from monitor.errors import ConfigError, ParseError
+from monitor.errors import ParseError
 from monitor.models import Entry, Page, ParsedFeed
+from monitor.sites import (
+    PARAGRAPHS,
+    ListingRule,
+    SiteRule,
+    host_of,
+    listing_rule,
+    rule_from_table,
+    site_rule,
+    split_spec,
+)
 
 __all__ = [
-    "ListingRule",
     "NotAnArticle",
-    "SiteRule",
     "decode_html",
     "extract",
-    "load_rules",
     "page_to_dict",
     "parse_listing",
     "run_extract_page",
@@ -79,7 +83,6 @@ JUNK_CLASSES = (
     "[class*=newsletter i], [class*=subscribe i], [class*=breadcrumb i], [class*=embed i]"
 )
 JUNK = (JUNK_TAGS, JUNK_CLASSES)
-PARAGRAPHS = "p, h2, h3, h4, li, blockquote, pre"
 
 # A line that is only a boilerplate label, or a label then ":"/"»"/"-" and a link title.
 _BOILERPLATE = re.compile(
@@ -105,157 +108,6 @@ _LOGIN_WALL = re.compile(
 
 class NotAnArticle(ParseError):
     """The page is a listing, an error page, a login wall, or holds too little text."""
-
-
-# --------------------------------------------------------------------------- site rules
-
-
-@dataclass(frozen=True)
-class ListingRule:
-    """Selectors of a listing page: each `item` holds a `link` (href), a `title` and maybe a `time`."""
-
-    item: str
-    link: str = "a[href]"
-    title: str = ""  # empty: the link's text, then its title attribute
-    time: str = ""  # "selector" (text) or "selector@attr"
-
-
-@dataclass(frozen=True)
-class SiteRule:
-    """Selectors for one outlet, read from one table of monitor/data/sites.toml."""
-
-    name: str  # the table's key: the outlet's main host
-    hosts: tuple[str, ...] = ()
-    title: tuple[str, ...] = ()
-    lead: tuple[str, ...] = ()
-    body: tuple[str, ...] = ()
-    paragraphs: str = PARAGRAPHS
-    author: tuple[str, ...] = ()
-    remove: tuple[str, ...] = ()
-    published: tuple[str, ...] = ("meta", "jsonld", "time")
-    updated: tuple[str, ...] = ("meta", "jsonld")
-    trust_offset: bool = True  # false: read meta/JSON-LD times as Vietnam wall-clock time
-    strip_lead_prefix: str = ""  # a regex removed from the start of the lead, e.g. "(Dân trí) - "
-    listing: ListingRule | None = None
-
-
-_TUPLE_FIELDS = ("hosts", "title", "lead", "body", "author", "remove", "published", "updated")
-_KNOWN_KEYS = set(_TUPLE_FIELDS) | {"paragraphs", "trust_offset", "strip_lead_prefix", "listing"}
-_DATE_KEYS = ("meta", "jsonld", "time")
-
-
-def _rule_from_table(name: str, table: Mapping[str, Any], *, base: SiteRule | None = None) -> SiteRule:
-    """Build (or override `base` with) a rule from a TOML table; bad keys or selectors → ConfigError."""
-    unknown = set(table) - _KNOWN_KEYS
-    if unknown:
-        raise ConfigError(f"unknown site-rule keys {sorted(unknown)}", key=name)
-    rule = base or SiteRule(name=name, hosts=(name,))
-    changes: dict[str, Any] = {}
-    for key, value in table.items():
-        if key in _TUPLE_FIELDS:
-            value = (value,) if isinstance(value, str) else value
-            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{key} must be a string or a list of strings", key=name)
-            value = tuple(value)
-        elif key == "listing":
-            value = _listing_from_table(name, value, rule.listing)
-        elif not isinstance(value, bool if key == "trust_offset" else str):
-            raise ConfigError(f"{key} must be {'true or false' if key == 'trust_offset' else 'a string'}", key=name)
-        changes[key] = value
-    rule = replace(rule, **changes)
-    _check_rule(rule)
-    return rule
-
-
-def _listing_from_table(name: str, value: Any, base: ListingRule | None) -> ListingRule:
-    if not isinstance(value, Mapping) or set(value) - {"item", "link", "title", "time"}:
-        raise ConfigError("listing takes item, link, title and time selectors", key=name)
-    fields = {"item": "", "link": "a[href]", "title": "", "time": ""}
-    if base is not None:
-        fields.update(item=base.item, link=base.link, title=base.title, time=base.time)
-    fields.update({k: str(v) for k, v in value.items()})
-    if not fields["item"]:
-        raise ConfigError("a listing needs an `item` selector", key=name)
-    return ListingRule(**fields)
-
-
-_DATE_KINDS = ("epoch", "byline", "iso")
-
-
-def _check_rule(rule: SiteRule) -> None:
-    """Every selector parses, every date source is known, the lead prefix is a regex."""
-    for source in (*rule.published, *rule.updated):
-        kind, colon, spec = source.partition(":")
-        if (colon and (kind not in _DATE_KINDS or not spec.strip())) or (not colon and source not in _DATE_KEYS):
-            raise ConfigError(f"unknown date source {source!r} (use meta, jsonld, time, or "
-                              f"{', '.join(k + ':SELECTOR' for k in _DATE_KINDS)})", key=rule.name)
-    try:
-        re.compile(rule.strip_lead_prefix)
-    except re.error as exc:
-        raise ConfigError(f"strip_lead_prefix is not a regular expression: {exc}", key=rule.name) from None
-    _check_selectors(rule)
-
-
-def _check_selectors(rule: SiteRule) -> None:
-    probe = LexborHTMLParser("<p></p>")
-    selectors = [*rule.title, *rule.lead, *rule.body, *rule.author, *rule.remove, rule.paragraphs]
-    selectors += [s.split(":", 1)[1] for s in (*rule.published, *rule.updated) if ":" in s]
-    if rule.listing:
-        selectors += [rule.listing.item, rule.listing.link, rule.listing.title, rule.listing.time]
-    for sel in selectors:
-        match = _ATTR_SPEC.fullmatch(sel.strip())
-        sel = (match.group(1) if match else sel).strip()
-        if not sel:
-            continue
-        try:
-            probe.css(sel)
-        except SelectolaxError:
-            raise ConfigError(f"invalid CSS selector {sel!r}", key=rule.name) from None
-
-
-def load_rules(text: str | None = None) -> dict[str, SiteRule]:
-    """Parse sites.toml (the packaged file when `text` is None) into {host: rule} for every host."""
-    if text is None:
-        text = resources.files("monitor").joinpath("data/sites.toml").read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"sites.toml: {exc}") from None
-    rules: dict[str, SiteRule] = {}
-    for name, table in data.items():
-        if not isinstance(table, Mapping):
-            raise ConfigError("each site rule is a table", key=name)
-        rule = _rule_from_table(name, table)
-        for host in {name, *rule.hosts}:
-            rules[host.lower()] = rule
-    return rules
-
-
-@cache
-def _packaged_rules() -> dict[str, SiteRule]:
-    return load_rules()
-
-
-def site_rule(host: str | None) -> SiteRule | None:
-    """The built-in rule for `host` or any parent domain of it ("kinhdoanh.vnexpress.net" → vnexpress.net)."""
-    if not host:
-        return None
-    labels = host.lower().strip(".").split(".")
-    rules = _packaged_rules()
-    for i in range(len(labels) - 1):
-        rule = rules.get(".".join(labels[i:]))
-        if rule is not None:
-            return rule
-    return None
-
-
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        return urlsplit(url).hostname
-    except ValueError:
-        return None
 
 
 # --------------------------------------------------------------------------- encoding
@@ -398,14 +250,10 @@ def _attr(node: LexborNode | None, name: str) -> str:
     return _clean(value) if value else ""
 
 
-_ATTR_SPEC = re.compile(r"(.+)@([\w:.-]+)")
-
-
 def _select_value(root: LexborNode, spec: str) -> str:
     """`spec` is "selector" (the element's text) or "selector@attr" (an attribute)."""
-    match = _ATTR_SPEC.fullmatch(spec.strip())
-    selector, attr = match.groups() if match else (spec, None)
-    node = root.css_first(selector.strip())
+    selector, attr = split_spec(spec)
+    node = root.css_first(selector)
     return _attr(node, attr) if attr else _text(node)
 
 
@@ -834,10 +682,10 @@ def extract(
     tree = _parse(html, content_type, url)
     meta = _read_meta(tree)
     canonical = _absolute(meta.canonical, url)
-    host = _host(url) or _host(canonical)
+    host = host_of(url) or host_of(canonical)
     rule = site_rule(host)
     if rule_override:
-        rule = _rule_from_table(rule.name if rule else host or "override", rule_override, base=rule)
+        rule = rule_from_table(rule.name if rule else host or "override", rule_override, base=rule)
     signals = _signals(tree, rule, meta)
     title, lead = _title(tree, rule, meta), _lead(tree, rule, meta)
     author = _author(tree, rule, meta, host)
@@ -861,20 +709,6 @@ def extract(
 _ARTICLE_PATH = re.compile(r"(\.html?$|\d{5,})")
 
 
-def _listing_rule(url: str, selectors: Mapping[str, str] | None) -> ListingRule | None:
-    """The feed's selectors over the host's built-in listing rule (either may be missing)."""
-    rule = site_rule(_host(url))
-    base = rule.listing if rule else None
-    if not selectors:
-        return base
-    if set(selectors) - {"item", "link", "title", "time"}:
-        raise ConfigError(f"unknown listing selector keys {sorted(set(selectors) - {'item', 'link', 'title', 'time'})}"
-                          " (use item, link, title, time)", key=url)
-    listing = _listing_from_table(url, selectors, base)
-    _check_selectors(SiteRule(name=url, listing=listing))
-    return listing
-
-
 def _listing_entry(item: LexborNode, listing: ListingRule, url: str) -> Entry | None:
     link_node = item if item.tag == "a" else item.css_first(listing.link)
     link = _absolute(_attr(link_node, "href"), url)
@@ -891,11 +725,11 @@ def _listing_entry(item: LexborNode, listing: ListingRule, url: str) -> Entry | 
 
 def _generic_listing(tree: LexborHTMLParser, url: str) -> list[Entry]:
     """Links to same-site pages that look like articles (long text, an id or .html in the path)."""
-    host = _host(url)
+    host = host_of(url)
     entries = []
     for a in tree.css("a[href]")[:MAX_PARAGRAPHS]:
         link, title = _absolute(_attr(a, "href"), url), _text(a) or _attr(a, "title")
-        if link and _host(link) == host and len(title.split()) >= 4 and _ARTICLE_PATH.search(urlsplit(link).path):
+        if link and host_of(link) == host and len(title.split()) >= 4 and _ARTICLE_PATH.search(urlsplit(link).path):
             entries.append(Entry(id=None, link=link, title=title))
     return entries
 
@@ -907,11 +741,11 @@ def parse_listing(html: bytes, *, url: str, selectors: Mapping[str, str] | None 
     listing rule of the host. A selector that matches nothing gives a warning, not an error.
     """
     tree = _parse(html, None, url)
-    listing = _listing_rule(url, selectors)
+    listing = listing_rule(url, selectors)
     warnings: list[str] = []
     if listing is None:
         entries = _generic_listing(tree, url)
-        warnings.append(f"listing: no listing selectors for {_host(url)}; guessed article links"
+        warnings.append(f"listing: no listing selectors for {host_of(url)}; guessed article links"
                         " (give item/link/title selectors in the feed's config)")
     else:
         items = tree.css(listing.item)[:MAX_PARAGRAPHS]

@@ -118,7 +118,10 @@ def test_to_iso() -> None:
 AWARE = st.datetimes(
     min_value=datetime(1970, 1, 2), max_value=datetime(2099, 12, 30),
     timezones=st.sampled_from([UTC, VN, tz(-5), tz(5.5), tz(-9.5), ICT]),
-).map(lambda d: d.replace(microsecond=0))
+).map(lambda d: d.replace(microsecond=0)).filter(
+    # not a wall-clock time repeated or skipped by a zone change (Saigon, 13 June 1975): Python never
+    # finds such a time equal to the same instant in another zone
+    lambda d: d.replace(fold=1 - d.fold).utcoffset() == d.utcoffset())
 
 
 @settings(max_examples=300, deadline=None)

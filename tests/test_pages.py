@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor import pages
+from monitor import pages, sites
 from monitor.dates import ICT
 from monitor.errors import ConfigError, ParseError
 from monitor.pages import NotAnArticle, decode_html, extract, parse_listing, site_rule
@@ -72,7 +72,7 @@ def test_committed_fixture_pages_are_up_to_date() -> None:
 
 
 def test_every_rule_has_a_fixture_layout() -> None:
-    names = {rule.name for rule in pages.load_rules().values()}
+    names = {rule.name for rule in sites.load_rules().values()}
     assert names == set(layouts.LAYOUTS)
 
 
@@ -99,9 +99,9 @@ def test_subdomains_and_aliases_find_the_rule() -> None:
 
 
 def test_no_python_file_but_the_loader_names_an_outlet_domain() -> None:
-    hosts = set(pages.load_rules())
+    hosts = set(sites.load_rules())
     for path in sorted((ROOT / "monitor").glob("*.py")):
-        if path.name == "pages.py":
+        if path.name == "sites.py":  # the loader
             continue
         strings = [n.value for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                    if isinstance(n, ast.Constant) and isinstance(n.value, str)]
@@ -111,23 +111,23 @@ def test_no_python_file_but_the_loader_names_an_outlet_domain() -> None:
 
 def test_bad_rules_are_config_errors() -> None:
     with pytest.raises(ConfigError, match="invalid CSS selector"):
-        pages.load_rules('["x.vn"]\nbody = ["div[[["]\n')
+        sites.load_rules('["x.vn"]\nbody = ["div[[["]\n')
     with pytest.raises(ConfigError, match="unknown site-rule keys"):
-        pages.load_rules('["x.vn"]\nbodyy = ["div"]\n')
+        sites.load_rules('["x.vn"]\nbodyy = ["div"]\n')
     with pytest.raises(ConfigError, match="sites.toml"):
-        pages.load_rules('["x.vn"\n')
+        sites.load_rules('["x.vn"\n')
     with pytest.raises(ConfigError, match="unknown date source 'byline'"):
-        pages.load_rules('["x.vn"]\npublished = ["byline"]\n')
+        sites.load_rules('["x.vn"]\npublished = ["byline"]\n')
     with pytest.raises(ConfigError, match="unknown date source 'rss:item'"):
-        pages.load_rules('["x.vn"]\npublished = ["rss:item"]\n')
+        sites.load_rules('["x.vn"]\npublished = ["rss:item"]\n')
     with pytest.raises(ConfigError, match="strip_lead_prefix is not a regular expression"):
-        pages.load_rules('["x.vn"]\nstrip_lead_prefix = "(Dân trí"\n')
+        sites.load_rules('["x.vn"]\nstrip_lead_prefix = "(Dân trí"\n')
     with pytest.raises(ConfigError, match="trust_offset must be true or false"):
-        pages.load_rules('["x.vn"]\ntrust_offset = "no"\n')
+        sites.load_rules('["x.vn"]\ntrust_offset = "no"\n')
     with pytest.raises(ConfigError, match="body must be a string or a list of strings"):
-        pages.load_rules('["x.vn"]\nbody = 3\n')
+        sites.load_rules('["x.vn"]\nbody = 3\n')
     with pytest.raises(ConfigError, match="listing takes item, link, title and time"):
-        pages.load_rules('["x.vn"]\nlisting = { items = "li" }\n')
+        sites.load_rules('["x.vn"]\nlisting = { items = "li" }\n')
 
 
 # --------------------------------------------------------------------------- the real VnExpress pages
