@@ -1,24 +1,19 @@
 """Parse RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and Google News sitemaps into `ParsedFeed`.
 
-    bytes ─_sniff─► (not a feed? NotAFeed) ─_decode─► str ─_repair─► clean XML ─lxml(recover)─►
-    tree ─_read_rss / _read_atom─► ParsedFeed(Entry...)   (text fields as plain text)
+    bytes ─_sniff─► (not a feed? NotAFeed) ─charsets.decode_xml─► str ─xmlrepair.repair─► clean XML
+    ─lxml(recover)─► tree ─_read_rss / _read_atom─► ParsedFeed(Entry...)   (text fields as plain text)
 
 Whatever the bytes, only `ParseError` (or its subclass `NotAFeed`) comes out. Traps handled:
 
-- Hostile XML: the DOCTYPE and its internal subset are cut out before lxml sees the document,
-  and the parser never resolves entities, loads DTDs or touches the network, so a billion-laughs
-  bomb costs nothing and `file:///etc/passwd` is never read (its reference stays literal text).
-- HTML named entities XML does not define (`&eacute;`, `&ocirc;`, `&nbsp;`) become characters
-  before parsing; unknown names (`&doesnotexist;`) and bare `&` (VnExpress enclosure URLs) are
-  escaped so no item is lost; numeric references to C1 code points (`&#146;`) mean cp1252.
-- Junk before the root element (a browser banner, PHP warnings with `<br/>` markup), `<item>`
-  fragments with no channel (wrapped),
-  undeclared prefixes (`dc:` with no xmlns), NUL and other control bytes, truncated bodies and
-  unclosed tags (lxml's recover mode keeps what is there). Each repair is a `warnings` line.
-- Encodings: BOMs (UTF-8 from Dân trí, UTF-16/32), UTF-16 without BOM (Vietnambiz), the HTTP
-  charset (wins over the document when it names a real codec; an empty `charset=` is ignored),
-  a declared encoding that lies (bytes that decode as UTF-8 are UTF-8), UTF-8 with a few stray
-  cp1252 bytes (kept as UTF-8), cp1252 when nothing else fits ("demoronize").
+- Hostile XML: `xmlrepair` cuts out the DOCTYPE and its internal subset, and the parser never
+  resolves entities, loads DTDs or touches the network, so a billion-laughs bomb costs nothing
+  and `file:///etc/passwd` is never read (its reference stays literal text).
+- Broken XML (`xmlrepair`): HTML named entities, bare `&`, junk before the root element, `<item>`
+  fragments with no channel, control bytes; here: undeclared prefixes (`dc:` with no xmlns),
+  truncated bodies and unclosed tags (lxml's recover mode keeps what is there). Each repair is
+  a `warnings` line.
+- Encodings (`charsets`): BOMs, UTF-16 without BOM, the HTTP charset over the declared one, a
+  declared encoding that lies, UTF-8 with stray cp1252 bytes, cp1252 when nothing else fits.
 - Text: CDATA holding HTML (`<a><img></a></br>summary`, Dân trí's broken `<a …/>`) becomes the
   plain text; entities inside CDATA (Thanh Niên titles) are decoded; whitespace collapsed;
   C0 controls and bidi override/isolate characters dropped, C1 controls read as cp1252;
@@ -33,20 +28,20 @@ is linear, so megabytes of hostile input cost about a second, not minutes.
 
 from __future__ import annotations
 
-import codecs
 import html
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from html.entities import html5, name2codepoint
 from typing import cast
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from monitor.charsets import decode_xml
 from monitor.dates import parse_date
 from monitor.errors import ParseError
 from monitor.models import Entry, ParsedFeed
+from monitor.xmlrepair import repair, root_name
 
 __all__ = ["NotAFeed", "parse_feed", "parse_sitemap"]
 
@@ -105,10 +100,9 @@ def _check_bytes(data: object) -> None:
 def _parse(data: bytes, *, url: str | None, content_type: str | None, sitemap: bool) -> ParsedFeed:
     warnings: list[str] = []
     _sniff(data, url)
-    text = _decode(data, _charset(content_type), warnings)
-    text = _repair(text, url, warnings)
-    first = _ELEMENT_NAME.match(text)
-    if first and first.group(1).rsplit(":", 1)[-1].lower() in _HTML_ROOTS:
+    text = decode_xml(data, content_type, warnings)
+    text = repair(text, warnings)
+    if root_name(text) in _HTML_ROOTS:
         raise _not_a_feed("html", text, url)  # never XML-parse a web page: read its <link>s
     root = _lxml_parse(text, url, warnings)
     kind = _local(root.tag)
@@ -141,7 +135,10 @@ def _where(url: str | None) -> str:
     return url or "document"
 
 
-# --------------------------------------------------------------------------- sniffing and decoding
+_HTML_ROOTS = frozenset(("html", "head", "body"))
+
+
+# --------------------------------------------------------------------------- sniffing
 
 _MAGIC = (
     (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
@@ -163,251 +160,8 @@ def _sniff(data: bytes, url: str | None) -> None:
         raise NotAFeed(f"{where}: a JSON document, not an RSS/Atom feed: check the feed URL", source=url)
 
 
-def _charset(content_type: str | None) -> str | None:
-    """The charset parameter of a Content-Type header, if it names a codec Python knows."""
-    if not content_type:
-        return None
-    m = re.search(r"charset\s*=\s*[\"']?([^\"';,\s]*)", content_type, re.I)
-    return _codec(m.group(1)) if m else None
 
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_XML_DECL_ENC = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:\-]*)[\"']")
-_WIDE = ("utf-16", "utf-32")
-# Codecs Python knows that are not character sets of a document (punycode is also quadratic).
-_NOT_CHARSETS = frozenset(("punycode", "idna", "unicode-escape", "raw-unicode-escape", "undefined", "mbcs",
-                           "oem", "utf-7"))
-
-
-def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        codec = codecs.lookup(name.strip())
-    except (LookupError, ValueError):
-        return None
-    if not getattr(codec, "_is_text_encoding", True) or codec.name in _NOT_CHARSETS:
-        return None
-    return codec.name
-
-
-def _decode(data: bytes, http_charset: str | None, warnings: list[str]) -> str:
-    """Bytes to text: BOM, UTF-16/32 by shape, UTF-8 when the bytes are UTF-8, the declared charsets
-    (HTTP first), UTF-8 with a few stray cp1252 bytes, cp1252."""
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom):].decode(enc, errors="replace")
-    wide = _wide_encoding(data[:256])
-    if wide:
-        warnings.append(f"{wide.upper()} without byte order mark")
-        return data.decode(wide, errors="replace")
-    m = _XML_DECL_ENC.match(data)
-    declared = _codec(m.group(1).decode("ascii")) if m else None
-    declared = None if declared and declared.startswith(_WIDE) else declared  # stale: the bytes are not wide
-    http_charset = None if http_charset and http_charset.startswith(_WIDE) else http_charset
-    claimed = http_charset or declared
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None:
-        if claimed and claimed not in ("utf-8", "ascii") and not text.isascii():
-            warnings.append(f"declared encoding {claimed} but bytes are UTF-8")
-        return text
-    for enc in dict.fromkeys(e for e in (http_charset, declared) if e and e != "utf-8"):
-        try:
-            return data.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            warnings.append(f"declared encoding {enc} does not fit the bytes")
-    return _mixed_utf8(data, warnings)
-
-
-def _wide_encoding(head: bytes) -> str | None:
-    """UTF-16/32 without a BOM, told by where the zero bytes of ASCII markup fall."""
-    if len(head) < 4:
-        return None
-    for prefix, enc in ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be")):
-        if head.startswith(prefix):
-            return enc
-    half = len(head) // 2
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    if odd >= half * 0.6 and even <= half * 0.1:
-        return "utf-16-le"
-    if even >= half * 0.6 and odd <= half * 0.1:
-        return "utf-16-be"
-    return None
-
-
-def _stray_as_cp1252(err: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: bytes that are not UTF-8 are read as cp1252."""
-    if not isinstance(err, UnicodeDecodeError):
-        raise err
-    return err.object[err.start : err.end].decode("cp1252", errors="replace"), err.end
-
-
-codecs.register_error("monitor.feeds.cp1252", _stray_as_cp1252)  # once, at import
-
-
-def _mixed_utf8(data: bytes, warnings: list[str]) -> str:
-    """Mostly UTF-8 with a few bytes from another encoding: keep the UTF-8, read the strays as cp1252.
-    Otherwise the whole document is cp1252 ("demoronize": 0x92 is a right quote)."""
-    text = data.decode("utf-8", errors="monitor.feeds.cp1252")
-    stray = len(data) - len(data.decode("utf-8", errors="ignore").encode("utf-8"))
-    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
-    if non_ascii - stray > stray:  # more real UTF-8 characters than stray bytes
-        warnings.append(f"mixed encodings: {stray} bytes that are not UTF-8 read as cp1252")
-        return text
-    return data.decode("cp1252", errors="replace")
-
-
-# --------------------------------------------------------------------------- repairing the XML
-
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_CDATA_SPLIT = re.compile(r"(<!\[CDATA\[.*?(?:\]\]>|$))", re.S)
-_AMP = re.compile(  # every & except the five XML entities, which need no repair
-    r"&(?!(?:amp|lt|gt|quot|apos);)(?:#([0-9]{1,8});|#[xX]([0-9a-fA-F]{1,8});|([A-Za-z][A-Za-z0-9]{0,31});)?")
-_BARE_AMP = re.compile(r"&(?![A-Za-z#])")
-_NEEDS_FIX = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);)")  # anything else: HTML entity, bare &, char ref
-_XML_ENTITIES = frozenset(("amp", "lt", "gt", "quot", "apos"))
-_ROOT_NAMES = ("item", "entry")
-
-
-def _repair(text: str, url: str | None, warnings: list[str]) -> str:
-    """Make lxml's life easy: no prolog junk, no DOCTYPE, no undefined entities, no control bytes."""
-    if _BAD_CHARS.search(text):
-        text = _BAD_CHARS.sub("", text)
-        warnings.append("control characters removed")
-    text = _strip_prolog(text, warnings)
-    if "&" in text and _NEEDS_FIX.search(text):
-        text = _fix_entities(text, warnings)
-    m = re.match(r"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)", text)
-    if m and m.group(2).lower() in _ROOT_NAMES:
-        wrapper = ("<rss><channel>", "</channel></rss>") if m.group(2).lower() == "item" else ("<feed>", "</feed>")
-        text = wrapper[0] + text + wrapper[1]
-        warnings.append(f"<{m.group(2)}> fragment without a channel, wrapped")
-    return text
-
-
-_PROLOG_ITEM = re.compile(r"<(\?|!--|!doctype|[^\W\d])", re.I)
-_ELEMENT_NAME = re.compile(r"<([^\W\d][\w.:\-]*)")
-_HTML_ROOTS = frozenset(("html", "head", "body"))
-_KNOWN_ROOTS = frozenset(("rss", "rdf", "feed", "channel", "urlset", "item", "entry", "html"))
-_FEED_ROOT = re.compile(r"<\?xml\s|<(?:[A-Za-z_][\w.\-]*:)?(?:rss|rdf|feed|urlset)[\s>/]", re.I)
-
-
-def _strip_prolog(text: str, warnings: list[str]) -> str:
-    """Drop everything before the root element: declaration, comments, PIs, DOCTYPE, junk."""
-    i, n, junk = 0, len(text), False
-    while i < n:
-        m = _PROLOG_ITEM.search(text, i)
-        if m is None:
-            return ""
-        j = m.start()
-        if not junk and text[i:j].strip():
-            junk = True
-        kind = m.group(1)
-        if kind == "?":
-            k = text.find("?>", j)
-            i = n if k < 0 else k + 2
-        elif kind == "!--":
-            k = text.find("-->", j)
-            i = n if k < 0 else k + 3
-        elif kind.startswith("!"):
-            i = _doctype_end(text, j)
-            warnings.append("DOCTYPE removed (entities in it are never expanded)")
-        else:
-            later = None if _is_known_root(text, j) else _FEED_ROOT.search(text, j + 1)
-            if later is None:
-                i = j
-                break
-            junk, i = True, later.start()  # `<br/><b>Warning</b>: ...` from PHP before the feed
-    if junk:
-        warnings.append("junk before root element skipped")
-    return text[i:] if i < n else ""
-
-
-def _is_known_root(text: str, at: int) -> bool:
-    m = _ELEMENT_NAME.match(text, at)
-    return m is not None and m.group(1).rsplit(":", 1)[-1].lower() in _KNOWN_ROOTS
-
-
-def _doctype_end(text: str, start: int) -> int:
-    """Index just past a DOCTYPE, internal subset included (quoted strings may hold `>` or `]`)."""
-    i, n, depth, quote = start + 9, len(text), 0, ""
-    while i < n:
-        c = text[i]
-        if quote:
-            if c == quote:
-                quote = ""
-        elif c in "\"'":
-            quote = c
-        elif c == "[":
-            depth += 1
-        elif c == "]":
-            depth = max(0, depth - 1)
-        elif c == ">" and depth == 0:
-            return i + 1
-        i += 1
-    return n
-
-
-def _fix_entities(text: str, warnings: list[str]) -> str:
-    """HTML named entities to characters, bare or unknown `&` to `&amp;`; CDATA left alone."""
-    bare, unknown = 0, set()
-
-    def fix(m: re.Match[str]) -> str:
-        nonlocal bare
-        dec, hexa, name = m.group(1), m.group(2), m.group(3)
-        if name is not None:
-            if name in _XML_ENTITIES:
-                return m.group(0)
-            char = _named_entity(name)
-            if char is not None:
-                return _xml_escape(char)
-            unknown.add(m.group(0))
-            return "&amp;" + m.group(0)[1:]
-        if dec is not None or hexa is not None:
-            return _xml_escape(_char_ref(int(dec) if dec is not None else int(hexa, 16)))
-        bare += 1
-        return "&amp;"
-
-    parts = _CDATA_SPLIT.split(text) if "<![CDATA[" in text else [text]
-    for k in range(0, len(parts), 2):
-        if "&" in parts[k]:
-            part, count = _BARE_AMP.subn("&amp;", parts[k])  # the common repair, without a callback
-            bare += count
-            parts[k] = _AMP.sub(fix, part)
-    if bare:
-        warnings.append(f"bare & repaired ({bare}x)")
-    if unknown:
-        warnings.append(f"undefined entities kept as text: {' '.join(sorted(unknown)[:5])}")
-    return "".join(parts)
-
-
-def _named_entity(name: str) -> str | None:
-    """HTML 4 meaning first (as feedparser: `&lang;` is U+2329), then the HTML5 table."""
-    code = name2codepoint.get(name)
-    return chr(code) if code is not None else html5.get(name + ";")
-
-
-def _char_ref(code: int) -> str:
-    """A numeric character reference as HTML5 reads it: C1 means cp1252, invalid means U+FFFD."""
-    if 0x80 <= code <= 0x9F:
-        return bytes([code]).decode("cp1252", errors="replace")
-    if code in (9, 10, 13) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
-        return chr(code)
-    return "" if code < 0x20 else "\ufffd"
-
-
-_XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"}
-
-
-def _xml_escape(char: str) -> str:
-    """A character from a reference, written back so it cannot end a tag or an attribute value."""
-    return _XML_ESCAPES.get(char, char)
 
 
 def _lxml_parse(text: str, url: str | None, warnings: list[str]) -> etree._Element:
