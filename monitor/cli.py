@@ -442,7 +442,13 @@ def outbox(ctx: click.Context, config_path: Path | None, failed: bool) -> None:
         for r in rows:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created_at))
             err = f" — {r.last_error}" if r.last_error else ""
-            click.echo(config.redact(f"#{r.id} {r.status:7} {when} {r.target}: {r.title} (attempts {r.attempts}){err}"))
+            held = f", waiting for the next digest ({HOLD_REASONS.get(r.hold, r.hold)})" if r.hold else ""
+            click.echo(config.redact(
+                f"#{r.id} {r.status:7} {when} {r.target}: {r.title} (attempts {r.attempts}{held}){err}"
+            ))
+
+
+HOLD_REASONS = {"digest": "digest mode", "quiet": "quiet hours", "cap": "max_per_hour reached"}
 
 
 @outbox.command("retry")
