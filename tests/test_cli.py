@@ -113,3 +113,20 @@ def test_outbox_on_an_empty_database(tmp_path: Path) -> None:
     assert code == 0 and "every alert was delivered" in out
     code, out = invoke("outbox", "--config", str(config), "retry")
     assert code == 0 and "0 alerts requeued" in out
+
+
+def test_outbox_says_why_an_alert_waits(tmp_path: Path, http_server: LocalServer) -> None:
+    from tests.test_end_to_end import HAFTAR, NOW, rfc822, rss
+
+    http_server.routes["/feed.rss"] = rss([{**HAFTAR, "when": rfc822(NOW)}])
+    config = tmp_path / "m.toml"
+    config.write_text(
+        f'[monitor]\ndatabase = "m.db"\n[[feed]]\nname = "F"\nurl = "{http_server.url("/feed.rss")}"\n'
+        'fetch_articles = "none"\n[[topic]]\nid = "libya"\nname = "Libya"\nterms = ["Haftar"]\n'
+        f'[[alert]]\nname = "morning"\nurls = ["json://127.0.0.1:{http_server.port}/hook"]\nmode = "digest"\nevery = "1d"\n',
+        encoding="utf-8",
+    )
+    assert invoke("once", "--config", str(config))[0] == 0
+    assert http_server.posts == []  # nothing yet: it waits for the digest
+    code, out = invoke("outbox", "--config", str(config))
+    assert code == 0 and "pending" in out and "waiting for the next digest (digest mode)" in out
