@@ -1,0 +1,36 @@
+"""The house rules that keep I/O at the edges (STYLE.md): one module per library boundary."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "monitor"
+BOUNDARIES = {"httpx": {"fetch"}, "sqlite_utils": {"store"}, "apprise": {"alerts"}, "sqlite3": {"store"}}
+PURE_STAGES = ("feeds", "pages", "text", "topics", "events", "dedup", "planner", "identity", "dates")
+
+
+def imports(module: Path) -> set[str]:
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0] if not node.module.startswith("monitor.") else node.module)
+    return names
+
+
+@pytest.mark.parametrize("library", sorted(BOUNDARIES))
+def test_each_library_is_imported_by_one_module(library: str) -> None:
+    users = {m.stem for m in PACKAGE.glob("*.py") if library in imports(m)}
+    assert users <= BOUNDARIES[library], f"{library} is imported by {sorted(users - BOUNDARIES[library])}"
+
+
+@pytest.mark.parametrize("stage", PURE_STAGES)
+def test_pure_stages_do_no_io(stage: str) -> None:
+    found = imports(PACKAGE / f"{stage}.py")
+    for io in ("httpx", "sqlite_utils", "sqlite3", "apprise", "monitor.store", "monitor.fetch", "monitor.alerts"):
+        assert io not in found, f"monitor/{stage}.py imports {io}: pure stages take data and return data"
