@@ -15,6 +15,10 @@ date it can read or the date is implausible. Forms read:
 - Vietnamese bylines, day first: `Thứ hai, 18/2/2019, 21:05 (GMT+7)`, `06/04/2025 - 05:30`,
   `06-04-2025, 05:30`, `6.4.2025`.
 
+`parse_byline(text)` is for an article page's byline, where anything goes around the date: it
+tries `parse_date`, then finds a day-first (or ISO) date and a time anywhere in the text
+(`06 - 04 - 2025 | 05h30`); `parse_epoch(text)` reads Unix seconds or milliseconds. Neither raises.
+
 Traps handled: `email.utils` drops `GMT+7` and reads unknown zones as UTC (an unknown
 alphabetic zone here means `default_tz`, the out-of-band knowledge RFC 2822 allows: these are
 Vietnamese sources); no zone at all also means `default_tz` (Asia/Ho_Chi_Minh by default);
@@ -30,7 +34,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
-__all__ = ["ICT", "parse_date", "to_iso"]
+__all__ = ["ICT", "parse_byline", "parse_date", "parse_epoch", "to_iso"]
 
 ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 MIN_YEAR = 1970
@@ -276,3 +280,60 @@ def _read_dmy(s: str, default_tz: tzinfo) -> datetime | None:
     t = _DMY_TIME.search(rest)
     h, mi, sec = (int(t.group("h")), int(t.group("mi")), int(t.group("s") or 0)) if t else (0, 0, 0)
     return _build(int(m.group("y")), int(m.group("mo")), int(m.group("d")), h, mi, sec, zone, default_tz)
+
+
+# --------------------------------------------------------------------------- article-page bylines
+
+_BYLINE_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
+_BYLINE_YMD = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_BYLINE_TIME = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[:hH]\s*(\d{2})(?::(\d{2}))?(?!\d)")
+_BYLINE_ZONE = re.compile(r"\b(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+
+
+def parse_byline(text: str, *, default_tz: tzinfo = ICT) -> datetime | None:
+    """A date from an article page's byline: `parse_date`, else a looser reading of what it
+    leaves ("06 - 04 - 2025 | 05h30", "2025-04-06 lúc 05:30"). Never raises.
+
+    Day/month/year (or year-month-day) and hour:minute in either order; "GMT+7" sets the offset
+    when it is within ±14 h, else `default_tz`. Years 1970..2100 only.
+    """
+    return parse_date(text, default_tz=default_tz) or _loose_byline(text, default_tz)
+
+
+def _loose_byline(text: str, default_tz: tzinfo) -> datetime | None:
+    text = " ".join(text.replace("\u200b", "").replace("\ufeff", "").split())
+    date = _BYLINE_DMY.search(text)
+    if date:
+        day, month, year = (int(g) for g in date.groups())
+    elif ymd := _BYLINE_YMD.search(text):
+        year, month, day = (int(g) for g in ymd.groups())
+    else:
+        return None
+    clock = _BYLINE_TIME.search(text)
+    hour, minute, second = (int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)) if clock else (0, 0, 0)
+    tz = default_tz
+    if zone := _BYLINE_ZONE.search(text):
+        sign = -1 if zone.group(1) == "-" else 1
+        hours, minutes = int(zone.group(2)), int(zone.group(3) or 0)
+        if hours <= 14 and minutes < 60:
+            tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+    if not 1970 <= year <= 2100:
+        return None
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=tz)
+    except ValueError:
+        return None
+
+
+def parse_epoch(text: str) -> datetime | None:
+    """Unix time in seconds or milliseconds ("1744007400", "1744007400000"), in Vietnam time; None
+    for anything else or outside 1970..2100."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        return None
+    if seconds > 1e11:
+        seconds /= 1000  # milliseconds
+    if not 0 < seconds < 4102444800:  # 1970 to 2100, as dates.parse_date
+        return None
+    return datetime.fromtimestamp(seconds, tz=ICT)

@@ -2,7 +2,7 @@
 
     extract(html, url=...)            ─► Page (title, lead, paragraphs, dates, author, canonical URL)
     parse_listing(html, url=...)      ─► ParsedFeed (one Entry per article link of a listing page)
-    decode_html(data, content_type)   ─► str (HTTP charset, then <meta>, then detection)
+    decode_html(data, content_type)   ─► str (from monitor.charsets: HTTP charset, <meta>, detection)
     site_rule(host)                   ─► SiteRule | None (from monitor.sites, the loader of data/sites.toml)
 
 How the body is found: the host's site rule (selectors kept as data in `data/sites.toml`, see
@@ -17,13 +17,11 @@ here: the caller fetches (monitor.fetch) and passes the bytes in.
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from itertools import accumulate
 from operator import sub
 from typing import Any, TextIO
@@ -31,7 +29,8 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from monitor.dates import ICT, parse_date
+from monitor.charsets import decode_html
+from monitor.dates import ICT, parse_byline, parse_date, parse_epoch
 from monitor.errors import ParseError
 from monitor.models import Entry, Page, ParsedFeed
 from monitor.sites import (
@@ -108,92 +107,6 @@ _LOGIN_WALL = re.compile(
 
 class NotAnArticle(ParseError):
     """The page is a listing, an error page, a login wall, or holds too little text."""
-
-
-# --------------------------------------------------------------------------- encoding
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]*)""", re.IGNORECASE)
-_WHATWG_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
-                   "ascii": "cp1252", "x-user-defined": "cp1252", "unicode": "utf-16", "windows-874": "cp874",
-                   "utf-16le": "utf-16-le", "utf-16be": "utf-16-be"}
-# Python codecs a web page may use (no rot13/base64/zlib/idna/undefined ... from a hostile header).
-_WEB_CODECS = {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "cp874", "cp866", "koi8-r", "koi8-u", "mac-roman",
-               "gb2312", "gbk", "gb18030", "big5", "big5hkscs", "euc_jp", "shift_jis", "iso2022_jp", "euc_kr",
-               *(f"cp{n}" for n in range(1250, 1259)), *(f"iso8859-{n}" for n in range(1, 17))}
-_VIETNAMESE = set("ăâđêôơưĂÂĐÊÔƠƯ\u0300\u0301\u0303\u0309\u0323")
-
-
-def _codec(label: str | None) -> str | None:
-    if not label:
-        return None
-    label = label.strip().strip("\"'").lower()
-    label = _WHATWG_ALIASES.get(label, label)
-    try:
-        name = codecs.lookup(label).name
-    except (LookupError, ValueError):
-        return None
-    return name if name in _WEB_CODECS else None
-
-
-def _http_charset(content_type: str | None) -> str | None:
-    for part in (content_type or "").split(";")[1:]:
-        key, _, value = part.partition("=")
-        if key.strip().lower() == "charset":
-            return _codec(value)
-    return None
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return exc.start >= len(data) - 3  # a sequence cut by the size cap is still UTF-8
-    return True
-
-
-def _detect(data: bytes) -> str:
-    """UTF-16 by its NUL bytes, then valid UTF-8, else cp1258 or cp1252 by Vietnamese letters."""
-    sample = data[:65536]
-    if sample.count(b"\x00") > len(sample) // 4:
-        return "utf-16-le" if sample[1::2].count(b"\x00") > sample[0::2].count(b"\x00") else "utf-16-be"
-    if _is_utf8(data):
-        return "utf-8"
-    best, score = "cp1252", -1
-    for name in ("cp1258", "cp1252"):
-        hits = sum(ch in _VIETNAMESE for ch in sample.decode(name, errors="replace"))
-        if hits > score:
-            best, score = name, hits
-    return best
-
-
-def _declared(data: bytes, content_type: str | None) -> str | None:
-    """The charset the HTTP header, else the document, declares (None: none, or not usable)."""
-    declared = _http_charset(content_type)
-    if declared is None:
-        match = _META_CHARSET.search(data[:8192])
-        declared = _codec(match.group(1).decode("ascii", "replace")) if match else None
-        if declared and declared.startswith(("utf-16", "utf-32")):
-            declared = None  # a <meta> readable as ASCII is not UTF-16
-    if declared in (None, "cp1252", "iso8859-1", "ascii") and not data.isascii() and _is_utf8(data):
-        return "utf-8"  # valid non-ASCII UTF-8 under a Latin-1 label: the label is wrong
-    if declared == "utf-8" and not _is_utf8(data):
-        return None  # invalid UTF-8 under a UTF-8 label: detect instead of making U+FFFD soup
-    return declared
-
-
-def decode_html(data: bytes, content_type: str | None) -> str:
-    """Decode a page: BOM, HTTP charset, `<meta charset>`/http-equiv, then detection.
-
-    An empty or unknown `charset=` counts as none. Two wrong labels are corrected: valid non-ASCII
-    UTF-8 declared windows-1252/iso-8859-1 is read as UTF-8, and bytes declared UTF-8 that are not
-    UTF-8 are detected. Windows-1258 text is NFC-normalised (it spells tones as combining marks).
-    """
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(name, errors="replace").lstrip("\ufeff")
-    name = _declared(data, content_type) or _detect(data)
-    text = data.decode(name, errors="replace")
-    return unicodedata.normalize("NFC", text) if name == "cp1258" else text
 
 
 # --------------------------------------------------------------------------- parsing
@@ -372,55 +285,9 @@ def _author(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta, host: st
 
 # --------------------------------------------------------------------------- dates
 
-_DATE_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
-_DATE_YMD = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-_TIME = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[:hH]\s*(\d{2})(?::(\d{2}))?(?!\d)")
-_ZONE = re.compile(r"\b(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
-
 _META_PUBLISHED = ("article:published_time", "datepublished", "pubdate", "og:published_time",
                    "publishdate", "dc.date.issued", "date")
 _META_UPDATED = ("article:modified_time", "datemodified", "lastmod", "og:updated_time", "last-modified")
-
-
-def _parse_byline(text: str, *, default_tz: Any = ICT) -> datetime | None:
-    """A Vietnamese byline, including forms dates.parse_date does not read ("06-04-2025, 05:30").
-
-    Day/month/year and hour:minute in either order; "GMT+7" sets the offset, else Vietnam time.
-    """
-    text = _clean(text)
-    date = _DATE_DMY.search(text)
-    if date:
-        day, month, year = (int(g) for g in date.groups())
-    elif ymd := _DATE_YMD.search(text):
-        year, month, day = (int(g) for g in ymd.groups())
-    else:
-        return None
-    clock = _TIME.search(text)
-    hour, minute, second = (int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)) if clock else (0, 0, 0)
-    tz = default_tz
-    if zone := _ZONE.search(text):
-        sign = -1 if zone.group(1) == "-" else 1
-        hours, minutes = int(zone.group(2)), int(zone.group(3) or 0)
-        if hours <= 14 and minutes < 60:
-            tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
-    if not 1970 <= year <= 2100:
-        return None
-    try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=tz)
-    except ValueError:
-        return None
-
-
-def _epoch(text: str) -> datetime | None:
-    try:
-        seconds = float(text)
-    except ValueError:
-        return None
-    if seconds > 1e11:
-        seconds /= 1000  # milliseconds
-    if not 0 < seconds < 4102444800:  # 1970 to 2100, as dates.parse_date
-        return None
-    return datetime.fromtimestamp(seconds, tz=ICT)
 
 
 def _as_vietnam_time(value: datetime) -> datetime:
@@ -455,9 +322,9 @@ def _date_from(source: str, tree: LexborHTMLParser, meta: _Meta, keys: tuple[str
     if not raw:
         return None
     if kind == "epoch":
-        return _epoch(raw)
+        return parse_epoch(raw)
     if kind == "byline":
-        return parse_date(raw) or _parse_byline(raw)
+        return parse_byline(raw)
     if kind == "iso":
         value = parse_date(raw)
         return fix(value) if value else None
@@ -719,7 +586,7 @@ def _listing_entry(item: LexborNode, listing: ListingRule, url: str) -> Entry | 
     published = None
     if listing.time:
         raw = _select_value(item, listing.time)
-        published = _epoch(raw) if raw.isdigit() else parse_date(raw) or _parse_byline(raw)
+        published = parse_epoch(raw) if raw.isdigit() else parse_byline(raw)
     return Entry(id=None, link=link, title=title, published=published)
 
 

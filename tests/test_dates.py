@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.dates import ICT, parse_date, to_iso
+from monitor.dates import ICT, parse_byline, parse_date, parse_epoch, to_iso
 
 
 def tz(hours: float) -> timezone:
@@ -143,3 +143,32 @@ def test_round_trips_rfc_2822(dt: datetime) -> None:
 def test_fuzz_never_raises(text: str) -> None:
     got = parse_date(text)
     assert got is None or (got.tzinfo is not None and got.utcoffset() is not None and 1970 <= got.year <= 2100)
+
+
+# --------------------------------------------------------------------------- bylines and epochs
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thứ hai, 18/2/2019, 21:05 (GMT+7)", datetime(2019, 2, 18, 21, 5, tzinfo=VN)),  # parse_date reads it
+        ("06 - 04 - 2025 | 05h30", datetime(2025, 4, 6, 5, 30, tzinfo=VN)),
+        ("Cập nhật: 2025-04-06 lúc 05:30", datetime(2025, 4, 6, 5, 30, tzinfo=VN)),
+        ("05:30 ngày 06/04/2025 GMT+8", datetime(2025, 4, 6, 5, 30, tzinfo=tz(8))),
+        ("06/04/2025 05:30 GMT+99", datetime(2025, 4, 6, 5, 30, tzinfo=VN)),  # no such zone: Vietnam time
+    ],
+)
+def test_parse_byline(text: str, expected: datetime) -> None:
+    got = parse_byline(text)
+    assert got == expected and got is not None and got.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize("text", ["", "không có ngày", "31/02/2025 05:30", "06/04/1900", "Thứ hai, 31/2/2019, 25:61 (GMT+99)"])
+def test_parse_byline_unreadable_is_none(text: str) -> None:
+    assert parse_byline(text) is None
+
+
+def test_parse_epoch() -> None:
+    assert parse_epoch("1744007400") == parse_epoch("1744007400000") == datetime(2025, 4, 7, 6, 30, tzinfo=UTC)
+    assert parse_epoch("1744007400").tzinfo is ICT
+    assert [parse_epoch(t) for t in ("0", "-5", "abc", "nan", "1e400", "5000000000")] == [None] * 6
