@@ -22,7 +22,7 @@ _W = r"[^\W_]"  # a letter or digit (Unicode)
 
 __all__ = ["Aliases", "Mention", "actors_compatible", "actors_overlap", "default_aliases", "places_compatible"]
 
-_LOCATIVE = frozenset(["ở", "tại", "vào", "đến", "tới", "khỏi", "khắp", "miền", "phía", "quanh", "sang", "trên", "thuộc", "gần", "khơi", "hướng"])
+_LOCATIVE = frozenset(["ở", "tại", "vào", "đến", "tới", "khỏi", "khắp", "miền", "phía", "quanh", "sang", "trên", "thuộc", "gần", "khơi", "hướng", "từ"])
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,8 @@ def split_sentences(text: str) -> list[str]:
 # --------------------------------------------------------------------------- one sentence
 
 _VIOLENT = ("attack", "airstrike", "clash", "capture", "disaster", "arrest", "protest")
+_TOLL_TYPES = ("attack", "airstrike", "clash", "capture", "disaster", "protest")  # an arrest kills no one
+_NEEDS_ACTOR = ("appeal", "meeting")  # "yêu cầu các phương tiện chuyển hướng" (a road sign) is no diplomacy
 _SKIP_LINE = re.compile(r"(?i)^\W*(?:xem thêm|đọc thêm|tin liên quan|video:)")
 _FRESH = re.compile(r"(?i)^\W*(?:trong (?:một )?diễn biến khác|trước đó cùng ngày|sau đó cùng ngày|cũng trong ngày)")
 WINDOW_DAYS = 3  # the story's window: an undated event is taken to happen near publication
@@ -106,9 +108,52 @@ class _Found:
     cumulative: bool = False  # a running toll ("kể từ khi ..."), never another event's count
 
 
+# Who said it: "X ngày D cho biết ... đã bắt giữ": D is when it was reported, not when it happened.
+_REPORTING = re.compile(
+    r"(?i)(?<!\w)(?:cho biết|cho hay|đưa tin|thông báo|xác nhận|tuyên bố|công bố|khẳng định|dẫn lời|trích lời|"
+    r"loan tin|báo cáo|nói|tiết lộ|thừa nhận)(?!\w)"
+)
+_ATTRIBUTION = re.compile(r"(?i)^\W*theo(?!\w)")  # "Theo thông tin từ NATO ngày 22-11, ...": a report date
+_GENERIC = re.compile(r"(?i)(?<!\w)(?:(?:các|những|nhiều)\s+(?:cuộc|vụ|trận|đợt)|lệnh|biện pháp)\s+$")
+_SPEECH_ACTS = ("appeal", "agreement", "sanction", "election")  # saying it is the happening: its date is the event's
+
+
+def _report_date(sentence: str, d: DateSpan, t: Trigger, triggers: list[Trigger]) -> bool:
+    """A date that belongs to the report of a happening, not to the happening: in a "Theo ..."
+    attribution, before a reporting verb that introduces the trigger ("Laos Post ngày 26-11 cho
+    biết cảnh sát đã bắt giữ"), or right after one ("cho biết hôm 7/4 rằng ... ngày 5/4")."""
+    if t.type in _SPEECH_ACTS:
+        return False
+    if _ATTRIBUTION.match(sentence, clause_start(sentence, d[0])) and d[1] <= t.start:
+        return True
+    for r in _REPORTING.finditer(sentence, 0, t.start):
+        between = [o for o in triggers if d[1] <= o.start < r.start()]
+        if d[1] <= r.start() and r.start() - d[1] <= 80 and not between:
+            return True
+        if r.end() <= d[0] and len(sentence[r.end() : d[0]].split()) <= 3 and re.match(r"\W*rằng(?!\w)", sentence[d[1] :]):
+            return True
+    return False
+
+
 def _pick_date(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence: str) -> str | None:
     """The trigger's own clause; else the last date before it; else a later date that belongs
-    to no other trigger's clause ("..., theo tuyên bố của GNA hôm 2/6")."""
+    to no other trigger's clause ("..., theo tuyên bố của GNA hôm 2/6"). The date of the report
+    ("X cho biết hôm 7/4 rằng ... ngày 5/4", "Theo NATO ngày 22-11, ... hôm 21-11") gives way to
+    the happening's own date, and is used only when there is no other; a happening only named
+    ("lệnh cấm vận") takes a date from its own clause only."""
+    t = triggers[i]
+    own = [d for d in dates if d[2] and not _report_date(sentence, d, t, triggers)]
+    generic = t.nominal and bool(_GENERIC.search(sentence, max(0, t.start - 24), t.start))
+    if generic:  # "các cuộc tấn công khủng bố", "lệnh cấm vận": its own clause's date or none
+        cs, ce = clause_start(sentence, t.start), clause_end(sentence, t.end)
+        return next((d[2] for d in own if cs <= d[0] < ce), None)
+    day = _pick_from(own, triggers, i, sentence)
+    if day is None and len(own) < len([d for d in dates if d[2]]):
+        day = _pick_from(dates, triggers, i, sentence)  # only the report's date: the best estimate there is
+    return day
+
+
+def _pick_from(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence: str) -> str | None:
     t = triggers[i]
     cs, ce = clause_start(sentence, t.start), clause_end(sentence, t.end)
     inside = [d for d in dates if cs <= d[0] < ce and d[2]]
@@ -134,6 +179,25 @@ def _best_place(places: list[Mention], aliases: Aliases) -> str | None:
 
 
 
+_OPINION = re.compile(
+    r"(?i)(?<!\w)(?:nhận định|cho rằng|đánh giá|dự báo|dự đoán|phân tích|bình luận|(?<!đưa )(?<!loan )(?<!thông )(?<!nguồn )tin rằng|nghĩ rằng|lo ngại|e ngại|"
+    r"lo sợ|nghi ngờ)(?!\w)"
+)
+
+
+def _opinion(sentence: str, t: Trigger) -> bool:
+    """A question ("Vì sao ...?", "... sẽ thất bại?"), or a happening inside an opinion, an
+    analysis or an accusation ("Giới quan sát nhận định ...", "Mỹ cho rằng ..."): not asserted
+    by the article. Appeals are speech themselves and stay."""
+    if t.type == "appeal":
+        return False
+    if sentence.rstrip(" \"”’)").endswith("?"):
+        return True
+    head = sentence[clause_start(sentence, 0) : t.start]
+    m = next(reversed(list(_OPINION.finditer(head))), None)
+    return m is not None and not HARD_BREAK_RE.search(sentence, m.end(), t.start)
+
+
 def _attach_counts(casualties: list[Casualty], triggers: list[Trigger], sentence: str) -> dict[int, dict[str, int]]:
     """Counts per trigger index: the nearest violent trigger in the same stretch of the sentence
     (not across "trong khi", "nhưng"; not a "kể từ khi" reference), else under -1: no event."""
@@ -142,7 +206,7 @@ def _attach_counts(casualties: list[Casualty], triggers: list[Trigger], sentence
         if c.count is None:
             continue
         lo, hi = clause_start(sentence, c.start, HARD_BREAK_RE), clause_end(sentence, c.start, HARD_BREAK_RE)
-        near = [i for i, t in enumerate(triggers) if t.type in _VIOLENT and not t.since and lo <= t.start < hi]
+        near = [i for i, t in enumerate(triggers) if t.type in _TOLL_TYPES and not t.since and lo <= t.start < hi]
         key = min(near, key=lambda i: abs(triggers[i].start - c.start)) if near else -1
         slot = out.setdefault(key, {})
         slot[c.kind] = max(slot.get(c.kind, 0), c.count)
@@ -162,7 +226,7 @@ def _sentence_events(
     dates = find_dates(sentence, pub, previous)
     last = next((d[2] for d in reversed(dates) if d[2]), previous)
     mentions = aliases.find(sentence)
-    triggers = find_triggers(sentence, [(m.start, m.end) for m in mentions])
+    triggers = [t for t in find_triggers(sentence, [(m.start, m.end) for m in mentions]) if not _opinion(sentence, t)]
     casualties = find_casualties(sentence, [(s, e) for s, e, *_ in dates])
     if not triggers and not any(c.count is not None for c in casualties):
         return [], last
@@ -172,6 +236,7 @@ def _sentence_events(
         groups.setdefault(t.type, []).append(i)
     out = [_group_event(sentence, type_, idxs, triggers, dates, mentions, counts, pub, aliases, article)
            for type_, idxs in groups.items()]  # fmt: skip
+    out = [o for o in out if o[0].type not in _NEEDS_ACTOR or o[0].actors]
     if -1 in counts:
         day = _casualty_date(dates, casualties)
         ev = Event("casualties", day, _best_place(_pick(mentions, "place", []), aliases),
@@ -316,7 +381,7 @@ def _toll_target(events: list[Event], where: list[int], f: _Found) -> int | None
             break
         if where[i] == f.index:
             continue  # the sentence's own events got their counts already
-        if old.type not in _VIOLENT and old.type != "casualties":
+        if old.type not in _TOLL_TYPES and old.type != "casualties":
             continue
         if (f.cumulative and old.type != "casualties") or (old.date and ev.date and old.date != ev.date):
             continue
@@ -367,12 +432,24 @@ def _date_last(events: list[Event], where: list[int], f: _Found, published: date
 
 def _absorbs_toll(events: list[Event], where: list[int], f: _Found) -> bool:
     """A violent event right after a casualty-only sentence is the happening that toll belongs to."""
-    if not events or events[-1].type != "casualties" or f.event.type not in _VIOLENT or f.index - where[-1] > 1 or f.nominal:
+    if not events or events[-1].type != "casualties" or f.event.type not in _TOLL_TYPES or f.index - where[-1] > 1 or f.nominal:
         return False
     last, ev = events[-1], f.event
     if CUMULATIVE.search(last.evidence):
         return False
     return ev.killed is None and (last.date is None or ev.date is None or last.date == ev.date)
+
+
+def _teaser(sentence: str) -> bool:
+    """A related article's title glued to its summary, as VietNamNet bodies end ("... kêu gọi dân
+    Mỹ kiên địnhTổng thống Mỹ ..."): a Vietnamese word running into a capitalised one."""
+    for word in sentence.split():
+        if word.isascii():
+            continue  # "YouTube", "McCright", "iPhone"
+        for i in range(2, len(word) - 1):
+            if word[i].isupper() and word[i - 1].islower() and word[i - 2].islower() and word[i + 1].islower():
+                return True
+    return False
 
 
 _INCIDENT = re.compile(r"(?i)^\W*(?:vụ việc|sự việc|vụ án|sự cố)(?:\s+\w+){0,2}\s+(?:xảy ra|diễn ra)(?!\w)")
@@ -382,7 +459,7 @@ def _scan(text: str, published: datetime | None, aliases: Aliases, article: str 
     found: list[_Found] = []
     previous: str | None = None
     for index, sentence in enumerate(split_sentences(normalize(text or ""))):
-        if _SKIP_LINE.match(sentence):
+        if _SKIP_LINE.match(sentence) or _teaser(sentence):
             continue
         events, previous = _sentence_events(sentence, published, previous, aliases, article)
         if not events and _INCIDENT.match(sentence) and (day := resolve_date(sentence, published, None)):
@@ -419,12 +496,43 @@ def extract_events(
         if match is None:
             match = next((i for i, b in enumerate(body) if _lead_repeats(b, ev, published, table)), None)
         if match is None:
+            match = next((i for i, b in enumerate(body) if _lead_fits(b, ev, table)), None)
+        if match is None:
             extra.append(ev)
         elif body[match].type == "casualties" or (body[match].date is None and ev.date is not None):
             body[match] = combine(replace(ev, evidence=body[match].evidence), body[match], table)
         else:
             body[match] = combine(body[match], ev, table)
-    return _fold_tolls(extra + body, table)
+    return _fold_tolls(_fold_title(extra + body, title, table), table)
+
+
+def _fold_title(lead: list[Event], title: str, aliases: Aliases) -> list[Event]:
+    """A title event the summary repeats is the summary's event: "Sân bay duy nhất còn hoạt động
+    của Tripoli bị oanh tạc" (undated, Tripoli) and "Sân bay Mitiga ở Tripoli bị máy bay của LNA
+    oanh tạc hôm 28/11" are one airstrike, however long ago the 28th was."""
+    head = normalize(title or "").strip()
+    out = list(lead)
+    for ev in [e for e in lead if e.evidence == head]:
+        match = next((i for i, o in enumerate(out) if o is not ev and _lead_fits(o, ev, aliases)), None)
+        if match is not None:
+            out[match] = combine(out[match], ev, aliases)
+            out.remove(ev)
+    return out
+
+
+def _lead_fits(body: Event, lead: Event, aliases: Aliases) -> bool:
+    """The lead names the body's happening in fewer words: same type, no two dates, compatible
+    places, no contradicting counts, and no two different actors below country level (a title's
+    "Mỹ" or "Nga" is often an adjective: "nữ ca sĩ Mỹ"). No 3-day window: an article's title
+    names its own story, however old."""
+    if body.type != lead.type or _conflicting_counts(body, lead) or body.background != lead.background:
+        return False
+    if body.date and lead.date and body.date != lead.date:
+        return False
+    local_b = [a for a in body.actors if a not in aliases.countries]
+    local_l = [a for a in lead.actors if a not in aliases.countries]
+    actors_ok = not local_b or not local_l or actors_overlap(local_b, local_l, aliases)
+    return actors_ok and places_compatible(body.place, lead.place, aliases)
 
 
 def _lead_repeats(body: Event, lead: Event, published: datetime | None, aliases: Aliases) -> bool:
@@ -435,7 +543,7 @@ def _lead_repeats(body: Event, lead: Event, published: datetime | None, aliases:
     toll, other = (body, lead) if body.type == "casualties" else (lead, body)
     blast = body.type == "attack" and lead.type == "disaster" and bool(re.search(r"(?i)bom|nổ", body.evidence))
     kin = blast or (body.type == "airstrike" and lead.type == "attack") or (
-        toll.type == "casualties" and other.type in _VIOLENT and not CUMULATIVE.search(toll.evidence)
+        toll.type == "casualties" and other.type in _TOLL_TYPES and not CUMULATIVE.search(toll.evidence)
     )
     return kin and not _conflicting_counts(body, lead) and same_in_article(replace(lead, type=body.type), body, published, aliases)
 
@@ -446,7 +554,7 @@ def _fold_tolls(events: list[Event], aliases: Aliases) -> list[Event]:
     out = list(events)
     for c in [e for e in events if e.type == "casualties" and e.date and not CUMULATIVE.search(e.evidence)]:
         for i, v in enumerate(out):
-            fits = v.type in _VIOLENT and v.date == c.date and not _conflicting_counts(v, c)
+            fits = v.type in _TOLL_TYPES and v.date == c.date and not _conflicting_counts(v, c)
             if fits and places_compatible(v.place, c.place, aliases):
                 out[i] = combine(v, c, aliases)
                 out.remove(c)

@@ -31,7 +31,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                # beyond the issue's list, each seen in the dev set: an advance on, a shoot-down, a
                # missile launch at a target, a hijacking
                "tiến đánh", "bắn rơi", r"(?<!thử )phóng (?:[^\s,.]+ ){0,3}?tên lửa(?! thử)", "cướp máy bay",
-               "vụ không tặc"),
+               "vụ không tặc", r"bắt (?:giữ )?(?:[^\s,.]+ ){0,3}?làm con tin"),
     "airstrike": (r"(?<!báo động )không kích", "oanh tạc", r"tấn công (?:[^\s,.]+ ){0,5}từ trên không", "ném bom",
                   r"tấn công bằng (?:máy bay không người lái|UAV|drone)",
                   r"phóng (?:[^\s,.]+ ){0,3}?(?:UAV|drone|máy bay không người lái)"),
@@ -41,20 +41,21 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                 r"| tỷ| tỉ| một| hai| ba)",
                 r"giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi)"),
     "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )yêu cầu(?! của| bị| được| này| đó)", "cảnh báo",
-               r"(?<!lời )đề nghị", "hối thúc", "thúc giục", "lên án"),
-    "meeting": (r"họp(?! báo)", "hội nghị", "hội đàm", "hội kiến", "điện đàm", "đàm phán", "thảo luận",
+               r"(?<!lời )đề nghị(?! không nêu tên| giấu tên| không tiết lộ| không nêu danh)", "hối thúc", "thúc giục",
+               "lên án", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
+    "meeting": (r"(?<!tụ )họp(?! báo)", "hội nghị", "hội đàm", "hội kiến", "điện đàm", "đàm phán", "thảo luận",
                 r"gặp(?= gỡ| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))"),
-    "agreement": ("ký kết", r"ký(?= (?:hiệp|thỏa|văn kiện|bản ghi nhớ|hợp đồng|tuyên bố))",
+    "agreement": (r"(?<!bên )ký kết", r"ký(?= (?:hiệp|thỏa|văn kiện|bản ghi nhớ|hợp đồng|tuyên bố))",
                   r"đạt (?:được )?thỏa thuận", r"nhất trí(?! sẽ)", "thỏa thuận ngừng bắn", "hiệp định",
                   "tuyên bố ngừng bắn"),
     "sanction": ("trừng phạt", "cấm vận", "đóng băng tài sản"),
     "protest": ("biểu tình", "xuống đường", "tuần hành", "bạo loạn", "đình công"),
     "disaster": ("động đất", "lũ lụt", "lũ quét", "mưa lũ", "trận lũ", "đợt lũ", "nước lũ", r"bão(?! hòa| giá)",
                  "sạt lở", r"(?<!đốt )cháy(?! hàng| vé| túi| nắng| máy)", "hỏa hoạn",
-                 r"(?<!bùng )(?<!tiếng )nổ(?! ra| súng| lực)", "chìm tàu", "rơi máy bay", "máy bay rơi", "tai nạn",
-                 "đắm tàu", "bị đắm", "tàu đắm", "tàu chìm"),
-    "election": ("bầu cử", "bỏ phiếu", "tranh cử", "trưng cầu dân ý"),
-    "arrest": ("bắt giữ", "bắt giam", r"bắt (?:nghi phạm|nghi can|đối tượng)", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", "tạm giữ", "dẫn độ"),
+                 r"(?<!bùng )(?<!tiếng )(?<!thiết bị )(?<!chất )(?<!vật liệu )nổ(?! ra| súng| lực)", "chìm tàu", "rơi máy bay", "máy bay rơi", "tai nạn",
+                 "đắm tàu", "bị đắm", "tàu đắm", "tàu chìm", r"va chạm(?= với (?:xe|ô tô|tàu|máy bay))"),
+    "election": (r"(?<!ủy ban )(?<!ban )(?<!luật )bầu cử", "bỏ phiếu", "tranh cử", "trưng cầu dân ý"),
+    "arrest": ("bắt giữ", "bắt giam", r"bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", "tạm giữ", "dẫn độ"),
 }
 _TRIGGER_TYPES: list[str] = []
 
@@ -101,11 +102,12 @@ _CLAUSE_BREAK = re.compile(rf"[,:–]|\s-\s|{_HARD_BREAK}")
 HARD_BREAK_RE = re.compile(_HARD_BREAK)
 _NON_NEGATING = re.compile(
     r"(?i)không (?:quân|phận|gian|chỉ|lâu|ngừng|rõ|xác định|người lái|kích|những|hề hấn)|có thể thấy|chưa từng có"
+    r"|(?:sử dụng|dùng)(?: [^\s,]+){1,8}? để"
 )
 _NEG_MODAL = re.compile(
     r"(?i)(?<!\w)(?:không|chưa|chẳng|phủ nhận|bác bỏ|sẽ|có thể|dự kiến|nếu|có nguy cơ|nguy cơ|nhằm|"
     r"mục tiêu|mục đích|định|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
-    r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng)(?!\w)"
+    r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng|cần)(?!\w)"
 )
 _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|phê chuẩn|bật đèn xanh)(?!\w)")
 _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b")}  # "chiến dịch giành quyền kiểm soát": a goal
@@ -121,6 +123,10 @@ _APPEAL_HEAD = re.compile(r"(?i)(?<!\w)(?:kêu gọi|yêu cầu|đề nghị|h�
 _SINCE = re.compile(r"(?i)(?<!\w)(?:kể từ khi|kể từ|từ khi)\s")
 _UAV = re.compile(r"(?i)UAV|drone|máy bay không người lái|thiết bị bay không người lái|Shahed")
 WINDOW_SYLLABLES = 8  # how far back a negation or modal word reaches, within the clause
+# future and hypothetical words scope over the whole clause ("Nga tuyên bố sẽ trả đũa các quốc gia
+# NATO hỗ trợ Ukraine tấn công"), unless a subordinate clause starts after them ("sẽ đáp trả sau khi ...")
+_STRONG_MODAL = re.compile(r"(?i)(?<!\w)(?:sẽ|nếu|dự kiến|có thể|liệu)(?!\w)")
+_SCOPE_BREAK = re.compile(r"(?i)(?<!\w)(?:sau khi|khi|vì|do|bởi|sau đó|trước khi)(?!\w)")
 
 
 def clause_start(sentence: str, pos: int, pattern: re.Pattern[str] = _CLAUSE_BREAK) -> int:
@@ -142,6 +148,10 @@ def is_asserted(sentence: str, start: int, end: int, type_: str = "") -> bool:
     clause = sentence[clause_start(sentence, start) : start]
     window = _NON_NEGATING.sub(" ", " ".join(clause.split()[-WINDOW_SYLLABLES:]))
     if _NEG_MODAL.search(window) or (type_ in _TYPE_VETO and _TYPE_VETO[type_].search(window)):
+        return False
+    whole = _NON_NEGATING.sub(" ", clause)
+    modal = next(reversed(list(_STRONG_MODAL.finditer(whole))), None)
+    if modal is not None and not _SCOPE_BREAK.search(whole, modal.end()):
         return False
     if _PERMISSION.search(clause):  # "cho phép Ukraine sử dụng tên lửa tầm xa tấn công ...": allowed, not done
         return False
@@ -187,7 +197,7 @@ def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list
 
 _CASUALTY_RE = re.compile(
     r"(?i)(?<!\w)(?:(?P<k>thiệt mạng|tử vong|tử nạn|bị giết(?: chết| hại)?|giết(?: chết| hại)?|sát hại|"
-    r"(?<!cái )chết(?! chóc| người)|mất mạng|bỏ mạng|hy sinh)|(?P<i>bị thương|trọng thương)|(?P<m>thương vong|mất tích|cái chết))(?!\w)"
+    r"(?<!cái )(?<!liều )chết(?! chóc| người)|mất mạng|bỏ mạng|hy sinh)|(?P<i>bị thương|trọng thương)|(?P<m>thương vong|mất tích|cái chết))(?!\w)"
 )
 _COUNT_STOP = re.compile(
     r"(?i)^\s*(?:năm|tuổi|giờ|phút|ngày|tháng|tuần|km|lần|%|USD|đô|triệu USD|tỷ|tấn|m\b|kg|vụ|cuộc|trận|đợt|chiếc|quả|"
@@ -208,16 +218,22 @@ class Casualty:
     count: int | None
 
 
-def _count_before(sentence: str, pos: int, taken: list[tuple[int, int]]) -> int | None:
-    best = None
+def _counts_before(sentence: str, pos: int, taken: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     for start, end, value in _counts(sentence[:pos]):
         gap = sentence[end:pos]
         if any(s <= start < e for s, e in taken) or len(gap) > 45 or re.search(r"[\d,;:.]", gap):
             continue
         if _COUNT_STOP.match(gap) or _CASUALTY_RE.search(gap) or re.search(r"(?i)tỷ lệ\s*$", sentence[:start]):
             continue
-        best = value
-    return best
+        yield start, value
+
+
+def _count_before(sentence: str, pos: int, taken: list[tuple[int, int]]) -> int | None:
+    return next(reversed([v for _s, v in _counts_before(sentence, pos, taken)]), None)
+
+
+def _count_start(sentence: str, pos: int, taken: list[tuple[int, int]]) -> int:
+    return next(reversed([s for s, _v in _counts_before(sentence, pos, taken)]), pos)
 
 
 def _count_after(sentence: str, end: int, reach: int, taken: list[tuple[int, int]]) -> int | None:
@@ -225,9 +241,34 @@ def _count_after(sentence: str, end: int, reach: int, taken: list[tuple[int, int
     for start, stop, value in _counts(tail):
         if re.search(r"[.;]", tail[:start]) or any(s <= end + start < e for s, e in taken):
             return None
+        if _CASUALTY_RE.match(tail, stop + len(tail[stop:]) - len(tail[stop:].lstrip())) or re.match(
+            r"\s+(?:[^\s,.;]+\s+){1,3}?(?:bị thương|thiệt mạng|tử vong|chết|mất tích)", tail[stop:]
+        ):
+            return None  # "số người thiệt mạng, hiện còn 10 người bị thương": that count is the injured
         if not _COUNT_STOP.match(tail[stop:]):
             return value
     return None
+
+
+def _list_total(sentence: str, start: int, value: int) -> int:
+    """The sum of a list of counts ending at `start`: "hai công dân Đan Mạch, hai công dân Úc,
+    một người Mỹ và một người Anh đã tử vong" is 6 dead, not 1."""
+    total, pos = value, start
+    while True:
+        sep = re.search(r"(?:,|\s+và)\s*$", sentence[:pos])
+        if not sep:
+            return total
+        lo = max(0, sep.start() - 40)
+        found = list(_counts(sentence[lo : sep.start()]))
+        if not found:
+            return total
+        s0, e0, v0 = found[-1]
+        item = sentence[lo + e0 : sep.start()]
+        if not 1 <= len(item.split()) <= 4 or re.search(r"[\d;:.(),]", item) or _CASUALTY_RE.search(item):
+            return total
+        if _COUNT_STOP.match(item):
+            return total
+        total, pos = total + v0, lo + s0
 
 
 def find_casualties(sentence: str, dates: list[tuple[int, int]]) -> list[Casualty]:
@@ -248,6 +289,8 @@ def find_casualties(sentence: str, dates: list[tuple[int, int]]) -> list[Casualt
                 count = _count_after(sentence, m.end(), 30, dates) or _count_before(sentence, m.start(), dates)
             else:
                 count = _count_before(sentence, m.start(), dates)
+                if count is not None:
+                    count = _list_total(sentence, _count_start(sentence, m.start(), dates), count)
         out.append(Casualty(kind if count is not None else "mention", m.start(), count))
     return out
 
