@@ -12,7 +12,8 @@ the Page carries a warning saying the rule needs updating. The generic extractor
 
 A page that is not an article (a home or listing page, an error page, a login wall, too little
 text) raises `NotAnArticle`. Any bytes give either a Page or a ParseError, nothing else. No I/O
-here: the caller fetches (monitor.fetch) and passes the bytes in.
+here: the caller fetches (monitor.fetch) and passes the bytes in. Reading the HTML (size and
+depth caps, text, <meta> and JSON-LD) is monitor.htmldoc; dates come from monitor.dates.
 """
 
 from __future__ import annotations
@@ -20,18 +21,29 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import accumulate
-from operator import sub
 from typing import Any, TextIO
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.charsets import decode_html
 from monitor.dates import ICT, parse_byline, parse_date, parse_epoch
 from monitor.errors import ParseError
+from monitor.htmldoc import (
+    Meta,
+    absolute_url,
+    clean_text,
+    first_text,
+    jsonld_value,
+    node_attr,
+    node_text,
+    parse_html,
+    read_meta,
+    select_value,
+    strip_site_name,
+)
 from monitor.models import Entry, Page, ParsedFeed
 from monitor.sites import (
     PARAGRAPHS,
@@ -41,7 +53,6 @@ from monitor.sites import (
     listing_rule,
     rule_from_table,
     site_rule,
-    split_spec,
 )
 
 __all__ = [
@@ -54,14 +65,8 @@ __all__ = [
     "site_rule",
 ]
 
-MAX_PAGE_BYTES = 5 * 1024 * 1024
-"""Bytes of a page that are parsed; the rest is ignored (a real article page is under 1 MiB)."""
 MAX_PARAGRAPHS = 3000
 """Paragraph candidates examined per page: caps the work on huge or hostile pages."""
-MAX_DEPTH = 1000
-"""Deepest element nesting parsed. Tree building (lexbor) and the nested-paragraph check are both
-quadratic in depth: 40,000 nested <div> take seconds to parse, 4,900 nested <blockquote> seconds
-to read. Real pages nest a few dozen deep (the saved VnExpress home page: 54)."""
 MIN_BODY_CHARS = 250
 """Below this much body text a page is not an article (a brief is about 300 characters)."""
 MIN_LISTING_ITEMS = 5
@@ -109,171 +114,36 @@ class NotAnArticle(ParseError):
     """The page is a listing, an error page, a login wall, or holds too little text."""
 
 
-# --------------------------------------------------------------------------- parsing
-
-# Start and end tags of elements that nest (void and self-closing-by-sibling elements left out).
-_NESTING_TAG = re.compile(
-    rb"<(/?)(?!(?:p|li|br|img|meta|link|input|hr|td|tr|th|option|dt|dd|source|wbr|col|area|base|embed|param"
-    rb"|track)[\s/>])[A-Za-z]",
-    re.IGNORECASE,
-)
+# --------------------------------------------------------------------------- title, lead, author
 
 
-def _nesting(data: bytes) -> int:
-    """Deepest nesting of the markup (0 when it has too few tags to matter).
-
-    The running depth, floored at 0 for stray end tags, is S[n] - min(S[0..n]) where S is the
-    running sum of +1 (start) and -1 (end): computed with accumulate(), no Python loop per tag.
-    """
-    if data.count(b"<") <= MAX_DEPTH:
-        return 0
-    steps = map({b"": 1, b"/": -1}.__getitem__, _NESTING_TAG.findall(data))
-    sums = list(accumulate(steps, initial=0))
-    return max(map(sub, sums, accumulate(sums, min)))
-
-
-def _parse(html: bytes, content_type: str | None, source: str | None) -> LexborHTMLParser:
-    """Cap the bytes, refuse pathological nesting, decode and parse."""
-    if not isinstance(html, bytes | bytearray | memoryview):
-        raise TypeError(f"pages: want the page's bytes, not {type(html).__name__}")
-    data = bytes(html[:MAX_PAGE_BYTES])
-    if _nesting(data) > MAX_DEPTH:
-        raise ParseError(f"{source or 'page'}: elements nest more than {MAX_DEPTH} deep; not parsed",
-                         source=source)
-    return LexborHTMLParser(decode_html(data, content_type))
-
-
-# --------------------------------------------------------------------------- text helpers
-
-
-def _clean(text: str | None) -> str:
-    if not text:
-        return ""
-    return " ".join(text.replace("\u200b", "").replace("\ufeff", "").split())
-
-
-def _text(node: LexborNode | None) -> str:
-    return _clean(node.text(deep=True, separator="")) if node is not None else ""
-
-
-def _attr(node: LexborNode | None, name: str) -> str:
-    if node is None:
-        return ""
-    value = node.attributes.get(name)
-    return _clean(value) if value else ""
-
-
-def _select_value(root: LexborNode, spec: str) -> str:
-    """`spec` is "selector" (the element's text) or "selector@attr" (an attribute)."""
-    selector, attr = split_spec(spec)
-    node = root.css_first(selector)
-    return _attr(node, attr) if attr else _text(node)
-
-
-def _first(tree: LexborHTMLParser | LexborNode, selectors: Iterable[str]) -> str:
-    for sel in selectors:
-        for node in tree.css(sel):
-            value = _text(node)
-            if value:
-                return value
-    return ""
-
-
-# --------------------------------------------------------------------------- metadata
-
-
-@dataclass
-class _Meta:
-    """What the page says about itself: <meta> tags, JSON-LD objects, <title>, canonical URL."""
-
-    tags: dict[str, str] = field(default_factory=dict)
-    jsonld: list[dict[str, Any]] = field(default_factory=list)
-    title: str = ""
-    canonical: str = ""
-
-
-def _read_meta(tree: LexborHTMLParser) -> _Meta:
-    meta = _Meta()
-    for node in tree.css("meta[content]"):
-        attrs = node.attributes
-        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
-        if key and key.lower() not in meta.tags:
-            meta.tags[key.lower()] = _clean(attrs.get("content"))
-    meta.title = _text(tree.css_first("title"))
-    canonical = tree.css_first("link[rel=canonical][href]")
-    meta.canonical = _attr(canonical, "href") or meta.tags.get("og:url", "")
-    for node in tree.css("script[type='application/ld+json']")[:20]:
-        meta.jsonld.extend(_jsonld_objects(node.text(deep=True)))
-    return meta
-
-
-def _jsonld_objects(raw: str) -> list[dict[str, Any]]:
-    try:
-        data = json.loads(raw, strict=False)
-    except (ValueError, RecursionError):
-        return []
-    found: list[dict[str, Any]] = []
-    stack = [data]
-    while stack and len(found) < 50:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item[:50])
-        elif isinstance(item, dict):
-            found.append(item)
-            if isinstance(item.get("@graph"), list):
-                stack.extend(item["@graph"][:50])
-    return [obj for obj in found if re.search(r"Article|Posting|Report", str(obj.get("@type", ""))) or "articleBody" in obj]
-
-
-def _jsonld_value(meta: _Meta, key: str) -> str:
-    for obj in meta.jsonld:
-        value = obj.get(key)
-        if isinstance(value, dict):
-            value = value.get("name")
-        elif isinstance(value, list) and value:
-            value = value[0].get("name") if isinstance(value[0], dict) else value[0]
-        if isinstance(value, str) and value.strip():
-            return value if key == "articleBody" else _clean(value)
-    return ""
-
-
-def _strip_site_name(title: str, meta: _Meta) -> str:
-    site = meta.tags.get("og:site_name", "")
-    for sep in (" - ", " | ", " – "):
-        head, _, tail = title.rpartition(sep)
-        tail = tail.strip()
-        if head and tail and ((site and (tail in site or site in tail)) or (tail.startswith("Báo ") and len(tail) <= 30)):
-            return head.strip()
-    return title
-
-
-def _title(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta) -> str:
-    title = _first(tree, rule.title) if rule else ""
+def _title(tree: LexborHTMLParser, rule: SiteRule | None, meta: Meta) -> str:
+    title = first_text(tree, rule.title) if rule else ""
     if not title:
-        title = _jsonld_value(meta, "headline") or meta.tags.get("og:title", "")
+        title = jsonld_value(meta, "headline") or meta.tags.get("og:title", "")
     if not title:
         h1 = tree.css("h1")
-        title = _text(h1[0]) if len(h1) == 1 else meta.title
-    return _strip_site_name(_clean(title), meta)
+        title = node_text(h1[0]) if len(h1) == 1 else meta.title
+    return strip_site_name(clean_text(title), meta)
 
 
-def _lead(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta) -> str:
-    lead = _first(tree, rule.lead) if rule else ""
+def _lead(tree: LexborHTMLParser, rule: SiteRule | None, meta: Meta) -> str:
+    lead = first_text(tree, rule.lead) if rule else ""
     if not lead:
         lead = meta.tags.get("og:description") or meta.tags.get("description", "")
-        lead = _strip_site_name(lead, meta)
+        lead = strip_site_name(lead, meta)
     if rule and rule.strip_lead_prefix:
         lead = re.sub(rule.strip_lead_prefix, "", lead, count=1).strip()
     return lead
 
 
-def _author(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta, host: str | None) -> str | None:
+def _author(tree: LexborHTMLParser, rule: SiteRule | None, meta: Meta, host: str | None) -> str | None:
     candidates: list[str] = []
     for sel in rule.author if rule else ():
         nodes = tree.css(sel)
         if nodes:
-            candidates.append(_text(nodes[-1]))  # VnExpress: the last right-aligned paragraph
-    candidates += [_jsonld_value(meta, "author"), meta.tags.get("author", ""), meta.tags.get("article:author", "")]
+            candidates.append(node_text(nodes[-1]))  # VnExpress: the last right-aligned paragraph
+    candidates += [jsonld_value(meta, "author"), meta.tags.get("author", ""), meta.tags.get("article:author", "")]
     site = (host or "").removeprefix("www.").split(".")[0]
     for name in candidates:
         name = name.strip(" -–—,.")
@@ -300,7 +170,7 @@ def _as_vietnam_time(value: datetime) -> datetime:
     return value.replace(tzinfo=ICT)
 
 
-def _date_from(source: str, tree: LexborHTMLParser, meta: _Meta, keys: tuple[str, ...], ld_key: str,
+def _date_from(source: str, tree: LexborHTMLParser, meta: Meta, keys: tuple[str, ...], ld_key: str,
                rule: SiteRule | None) -> datetime | None:
     """One date source: "meta", "jsonld", "time", or "epoch:|byline:|iso:" + "selector[@attr]"."""
     fix = (lambda v: v) if rule is None or rule.trust_offset else _as_vietnam_time
@@ -310,15 +180,15 @@ def _date_from(source: str, tree: LexborHTMLParser, meta: _Meta, keys: tuple[str
                 return fix(value)
         return None
     if source == "jsonld":
-        value = parse_date(_jsonld_value(meta, ld_key))
+        value = parse_date(jsonld_value(meta, ld_key))
         return fix(value) if value else None
     if source == "time":
         node = tree.css_first("time[datetime]")
-        value = parse_date(_attr(node, "datetime")) if node is not None else None
+        value = parse_date(node_attr(node, "datetime")) if node is not None else None
         return fix(value) if value else None
     kind, _, spec = source.partition(":")
     root = tree.root
-    raw = _select_value(root, spec) if root is not None and spec else ""
+    raw = select_value(root, spec) if root is not None and spec else ""
     if not raw:
         return None
     if kind == "epoch":
@@ -331,7 +201,7 @@ def _date_from(source: str, tree: LexborHTMLParser, meta: _Meta, keys: tuple[str
     return None
 
 
-def _dates(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta) -> tuple[datetime | None, datetime | None]:
+def _dates(tree: LexborHTMLParser, rule: SiteRule | None, meta: Meta) -> tuple[datetime | None, datetime | None]:
     published_sources = rule.published if rule else ("meta", "jsonld", "time")
     updated_sources = rule.updated if rule else ("meta", "jsonld")
     published = updated = None
@@ -361,8 +231,8 @@ def _remove(container: LexborNode, selectors: Iterable[str]) -> None:
 
 
 def _is_body_sized(node: LexborNode) -> bool:
-    text = len(_text(node))
-    return text > 1500 and sum(len(_text(a)) for a in node.css("a")) < 0.3 * text
+    text = len(node_text(node))
+    return text > 1500 and sum(len(node_text(a)) for a in node.css("a")) < 0.3 * text
 
 
 def _is_boilerplate(node: LexborNode, text: str) -> bool:
@@ -371,7 +241,7 @@ def _is_boilerplate(node: LexborNode, text: str) -> bool:
     if len(text) < 250 and _CAPTION_TAIL.search(text):
         return True
     if len(text) < 300:
-        linked = sum(len(_text(a)) for a in node.css("a"))
+        linked = sum(len(node_text(a)) for a in node.css("a"))
         if linked >= 0.8 * len(text):
             return True  # a paragraph that is only a link: "related article" teaser
     return False
@@ -385,7 +255,7 @@ def _collect(container: LexborNode, selector: str) -> list[str]:
     for node in container.css(selector)[:MAX_PARAGRAPHS]:
         if len(node.css(selector)) > 1:  # holds other paragraphs (css() includes the node itself)
             continue
-        text = _text(node)
+        text = node_text(node)
         if text and not _is_boilerplate(node, text) and (not paragraphs or paragraphs[-1] != text):
             paragraphs.append(text)
     return paragraphs
@@ -412,7 +282,7 @@ def _densest(body: LexborNode) -> LexborNode | None:
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
     for p in body.css("p")[:MAX_PARAGRAPHS]:
-        text = _text(p)
+        text = node_text(p)
         if len(text) < 25 or _is_boilerplate(p, text):
             continue
         weight = 1.0
@@ -426,7 +296,7 @@ def _densest(body: LexborNode) -> LexborNode | None:
     return nodes[max(scores, key=scores.__getitem__)]
 
 
-def _generic_body(tree: LexborHTMLParser, meta: _Meta, rule: SiteRule | None) -> list[str]:
+def _generic_body(tree: LexborHTMLParser, meta: Meta, rule: SiteRule | None) -> list[str]:
     """`<article>`/`[itemprop=articleBody]`, then JSON-LD articleBody, then the densest block."""
     body = tree.body
     if body is None:
@@ -439,9 +309,9 @@ def _generic_body(tree: LexborHTMLParser, meta: _Meta, rule: SiteRule | None) ->
             best = paragraphs
     if _chars(best) >= MIN_BODY_CHARS:
         return best
-    article_body = _jsonld_value(meta, "articleBody")
+    article_body = jsonld_value(meta, "articleBody")
     if len(article_body) >= MIN_BODY_CHARS:
-        return [line for line in (_clean(x) for x in article_body.splitlines()) if line]
+        return [line for line in (clean_text(x) for x in article_body.splitlines()) if line]
     node = _densest(body)
     return _collect(node, PARAGRAPHS) if node is not None else best
 
@@ -460,7 +330,7 @@ class _Signals:
     heading: str
 
 
-def _signals(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta) -> _Signals:
+def _signals(tree: LexborHTMLParser, rule: SiteRule | None, meta: Meta) -> _Signals:
     items = len(tree.css(rule.listing.item)) if rule and rule.listing else 0
     if not items:
         articles = len(tree.css("article"))
@@ -470,7 +340,7 @@ def _signals(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta) -> _Sig
         paywall=tree.css_first("[class*=paywall i], [class*=login-wall i], [class*=premium-lock i]") is not None,
         listing_items=items,
         website=meta.tags.get("og:type", "").lower() == "website",
-        heading=_first(tree, ("h1", "title")),
+        heading=first_text(tree, ("h1", "title")),
     )
 
 
@@ -510,19 +380,7 @@ def _check_article(paragraphs: list[str], signals: _Signals, title: str, source:
 # --------------------------------------------------------------------------- extract
 
 
-def _absolute(href: str, base: str | None) -> str | None:
-    href = href.strip()
-    if not href or any(ch in href for ch in " '\"<>{}"):
-        return None
-    try:
-        absolute = urljoin(base, href) if base else href
-        scheme = urlsplit(absolute).scheme
-    except ValueError:
-        return None
-    return absolute if scheme in ("http", "https") else None
-
-
-def _body(tree: LexborHTMLParser, rule: SiteRule | None, meta: _Meta) -> tuple[list[str], str, list[str]]:
+def _body(tree: LexborHTMLParser, rule: SiteRule | None, meta: Meta) -> tuple[list[str], str, list[str]]:
     """(paragraphs, rule name or "generic", warnings)."""
     if rule is None or not rule.body:
         return _generic_body(tree, meta, rule), "generic", []
@@ -546,9 +404,9 @@ def extract(
     `rule_override` is a site-rule table as in sites.toml (a feed's `[feed.page_rule]`): its keys
     replace those of the host's built-in rule, or make a rule for a host that has none.
     """
-    tree = _parse(html, content_type, url)
-    meta = _read_meta(tree)
-    canonical = _absolute(meta.canonical, url)
+    tree = parse_html(html, content_type, url)
+    meta = read_meta(tree)
+    canonical = absolute_url(meta.canonical, url)
     host = host_of(url) or host_of(canonical)
     rule = site_rule(host)
     if rule_override:
@@ -578,14 +436,14 @@ _ARTICLE_PATH = re.compile(r"(\.html?$|\d{5,})")
 
 def _listing_entry(item: LexborNode, listing: ListingRule, url: str) -> Entry | None:
     link_node = item if item.tag == "a" else item.css_first(listing.link)
-    link = _absolute(_attr(link_node, "href"), url)
+    link = absolute_url(node_attr(link_node, "href"), url)
     if link is None:
         return None
-    title = _select_value(item, listing.title) if listing.title else ""
-    title = title or _text(link_node) or _attr(link_node, "title")
+    title = select_value(item, listing.title) if listing.title else ""
+    title = title or node_text(link_node) or node_attr(link_node, "title")
     published = None
     if listing.time:
-        raw = _select_value(item, listing.time)
+        raw = select_value(item, listing.time)
         published = parse_epoch(raw) if raw.isdigit() else parse_byline(raw)
     return Entry(id=None, link=link, title=title, published=published)
 
@@ -595,7 +453,7 @@ def _generic_listing(tree: LexborHTMLParser, url: str) -> list[Entry]:
     host = host_of(url)
     entries = []
     for a in tree.css("a[href]")[:MAX_PARAGRAPHS]:
-        link, title = _absolute(_attr(a, "href"), url), _text(a) or _attr(a, "title")
+        link, title = absolute_url(node_attr(a, "href"), url), node_text(a) or node_attr(a, "title")
         if link and host_of(link) == host and len(title.split()) >= 4 and _ARTICLE_PATH.search(urlsplit(link).path):
             entries.append(Entry(id=None, link=link, title=title))
     return entries
@@ -607,7 +465,7 @@ def parse_listing(html: bytes, *, url: str, selectors: Mapping[str, str] | None 
     `selectors` (item, link, title, time) come from the feed's config and override the built-in
     listing rule of the host. A selector that matches nothing gives a warning, not an error.
     """
-    tree = _parse(html, None, url)
+    tree = parse_html(html, None, url)
     listing = listing_rule(url, selectors)
     warnings: list[str] = []
     if listing is None:
@@ -621,7 +479,7 @@ def parse_listing(html: bytes, *, url: str, selectors: Mapping[str, str] | None 
         if not entries:
             what = f"item selector {listing.item!r}" if not items else f"link selector {listing.link!r}"
             warnings.append(f"listing: {what} matched nothing on {url}; the listing selectors need updating")
-    title = _strip_site_name(_text(tree.css_first("title")), _read_meta(tree))
+    title = strip_site_name(node_text(tree.css_first("title")), read_meta(tree))
     return ParsedFeed(title=title, link=url, entries=tuple(entries), warnings=tuple(warnings))
 
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor import pages, sites
+from monitor import htmldoc, pages, sites
 from monitor.dates import ICT
 from monitor.errors import ConfigError, ParseError
 from monitor.pages import NotAnArticle, decode_html, extract, parse_listing, site_rule
@@ -477,7 +477,7 @@ def test_huge_and_deep_pages_are_capped() -> None:
         parse_listing(deeper, url="https://x.example/")
     huge = b"<html><body><article>" + BODY.encode() + b"<p>" + b"x " * 4_000_000 + b"</p>"
     page = extract(huge, url="https://x.example/a")
-    assert sum(map(len, page.paragraphs)) < pages.MAX_PAGE_BYTES
+    assert sum(map(len, page.paragraphs)) < htmldoc.MAX_PAGE_BYTES
 
 
 # --------------------------------------------------------------------------- listing pages
