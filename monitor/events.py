@@ -148,7 +148,7 @@ def _pick_date(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence:
         cs, ce = clause_start(sentence, t.start), clause_end(sentence, t.end)
         return next((d[2] for d in own if cs <= d[0] < ce), None)
     day = _pick_from(own, triggers, i, sentence)
-    if day is None and len(own) < len([d for d in dates if d[2]]):
+    if day is None and (t.setting or not t.nominal) and len(own) < len([d for d in dates if d[2]]):
         day = _pick_from(dates, triggers, i, sentence)  # only the report's date: the best estimate there is
     return day
 
@@ -181,7 +181,7 @@ def _best_place(places: list[Mention], aliases: Aliases) -> str | None:
 
 _OPINION = re.compile(
     r"(?i)(?<!\w)(?:nhận định|cho rằng|đánh giá|dự báo|dự đoán|phân tích|bình luận|(?<!đưa )(?<!loan )(?<!thông )(?<!nguồn )tin rằng|nghĩ rằng|lo ngại|e ngại|"
-    r"lo sợ|nghi ngờ)(?!\w)"
+    r"lo sợ|nghi ngờ|bị (?:cáo )?buộc tội|bị cáo buộc|với cáo buộc)(?!\w)"
 )
 
 
@@ -405,7 +405,8 @@ def _fold_body(found: list[_Found], published: datetime | None, aliases: Aliases
             target = _toll_target(events, where, f)
         else:
             target = _target(events, f, published, aliases)
-        if target is None and f.nominal and not f.scene and ev.date is None and ev.killed is None and ev.injured is None:
+        undated = ev.date is None and ev.killed is None and ev.injured is None
+        if target is None and f.nominal and not f.scene and (undated or _ANAPHORA.search(ev.evidence)):
             continue
         if target is None and _absorbs_toll(events, where, f):
             events[-1] = combine(ev, events[-1], aliases)  # "5 người chết. ... X tấn công": one happening
@@ -420,6 +421,7 @@ def _fold_body(found: list[_Found], published: datetime | None, aliases: Aliases
     return events
 
 
+_ANAPHORA = re.compile(r"(?i)(?<!\w)(?:nói trên|kể trên|trên đây)(?!\w)")  # "vụ tấn công nói trên": named before
 _WHEN = "_when"  # internal: a sentence that only dates the happening just reported
 
 
@@ -503,13 +505,27 @@ def extract_events(
             body[match] = combine(replace(ev, evidence=body[match].evidence), body[match], table)
         else:
             body[match] = combine(body[match], ev, table)
-    return _fold_tolls(_fold_title(extra + body, title, table), table)
+    lead_day = _lead_day(summary, text, published)
+    return _fold_tolls(_fold_title(extra + body, title, lead_day, table), table)
 
 
-def _fold_title(lead: list[Event], title: str, aliases: Aliases) -> list[Event]:
+def _lead_day(summary: str, text: str, published: datetime | None) -> str | None:
+    """The news day the lead states: the first date of the summary's (else the body's) first
+    sentence, if within the story's window before publication ("Ngày 22-11, ...")."""
+    pub = local_day(published)
+    for section in (summary, text):
+        first = next(iter(split_sentences(normalize(section or ""))), "")
+        day = _parse_iso(resolve_date(first, published, None)) if first else None
+        if day is not None and pub is not None and 0 <= (pub - day).days <= WINDOW_DAYS:
+            return day.isoformat()
+    return None
+
+
+def _fold_title(lead: list[Event], title: str, lead_day: str | None, aliases: Aliases) -> list[Event]:
     """A title event the summary repeats is the summary's event: "Sân bay duy nhất còn hoạt động
     của Tripoli bị oanh tạc" (undated, Tripoli) and "Sân bay Mitiga ở Tripoli bị máy bay của LNA
-    oanh tạc hôm 28/11" are one airstrike, however long ago the 28th was."""
+    oanh tạc hôm 28/11" are one airstrike, however long ago the 28th was. A title event nothing
+    repeats happened on the news day the lead states, if it states one."""
     head = normalize(title or "").strip()
     out = list(lead)
     for ev in [e for e in lead if e.evidence == head]:
@@ -517,6 +533,8 @@ def _fold_title(lead: list[Event], title: str, aliases: Aliases) -> list[Event]:
         if match is not None:
             out[match] = combine(out[match], ev, aliases)
             out.remove(ev)
+        elif ev.date is None and lead_day is not None and not ev.background:
+            out[out.index(ev)] = replace(ev, date=lead_day)
     return out
 
 

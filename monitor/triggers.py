@@ -26,12 +26,12 @@ __all__ = ["CUMULATIVE", "HARD_BREAK_RE", "TRIGGERS", "Casualty", "Trigger", "cl
 # a share, "họp báo" a press conference, "bùng nổ" a boom, "còi báo động không kích" a siren).
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "attack": (r"(?<!nhóm )(?<!kẻ )tấn công", "tiến công", "tiến quân", "phản công", "pháo kích", "nã pháo",
-               "bắn phá", "bắn hạ", "phục kích", "đánh bom", "nổ bom", r"bom (?:đã )?(?:phát )?nổ", "ám sát",
+               "bắn phá", r"bắn hạ(?! (?:[^\s,.]+ ){0,3}?(?:UAV|drone|tên lửa|máy bay không người lái|thiết bị bay))", "phục kích", "đánh bom", "nổ bom", r"bom (?:đã )?(?:phát )?nổ", "ám sát",
                "bắt cóc", r"mở (?:một )?(?:cuộc )?chiến dịch(?= quân sự| tấn công| chiếm| giành| nhằm vào)",
                # beyond the issue's list, each seen in the dev set: an advance on, a shoot-down, a
                # missile launch at a target, a hijacking
-               "tiến đánh", "bắn rơi", r"(?<!thử )phóng (?:[^\s,.]+ ){0,3}?tên lửa(?! thử)", "cướp máy bay",
-               "vụ không tặc", r"bắt (?:giữ )?(?:[^\s,.]+ ){0,3}?làm con tin"),
+               "tiến đánh", r"bắn rơi(?! (?:[^\s,.]+ ){0,3}?(?:UAV|drone|tên lửa|máy bay không người lái|thiết bị bay))", r"(?<!thử )phóng (?:[^\s,.]+ ){0,3}?tên lửa(?! thử)", "cướp máy bay",
+               "vụ không tặc", r"bắt (?:giữ )?(?:[^\s,.]+ ){0,5}?làm con tin", r"bắt giữ (?:[^\s,.]+ ){0,2}?con tin"),
     "airstrike": (r"(?<!báo động )không kích", "oanh tạc", r"tấn công (?:[^\s,.]+ ){0,5}từ trên không", "ném bom",
                   r"tấn công bằng (?:máy bay không người lái|UAV|drone)",
                   r"phóng (?:[^\s,.]+ ){0,3}?(?:UAV|drone|máy bay không người lái)"),
@@ -52,7 +52,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "protest": ("biểu tình", "xuống đường", "tuần hành", "bạo loạn", "đình công"),
     "disaster": ("động đất", "lũ lụt", "lũ quét", "mưa lũ", "trận lũ", "đợt lũ", "nước lũ", r"bão(?! hòa| giá)",
                  "sạt lở", r"(?<!đốt )cháy(?! hàng| vé| túi| nắng| máy)", "hỏa hoạn",
-                 r"(?<!bùng )(?<!tiếng )(?<!thiết bị )(?<!chất )(?<!vật liệu )nổ(?! ra| súng| lực)", "chìm tàu", "rơi máy bay", "máy bay rơi", "tai nạn",
+                 r"(?<!bùng )(?<!tiếng )(?<!thiết bị )(?<!chất )(?<!vật liệu )nổ(?! ra| súng| lực)", "chìm tàu", "rơi máy bay", "máy bay rơi", r"bị rơi(?= gần| xuống| tại| ở| khi| ngay| trên| cách|\s*[.,])", "tai nạn",
                  "đắm tàu", "bị đắm", "tàu đắm", "tàu chìm", r"va chạm(?= với (?:xe|ô tô|tàu|máy bay))"),
     "election": (r"(?<!ủy ban )(?<!ban )(?<!luật )bầu cử", "bỏ phiếu", "tranh cử", "trưng cầu dân ý"),
     "arrest": ("bắt giữ", "bắt giam", r"bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", "tạm giữ", "dẫn độ"),
@@ -114,8 +114,8 @@ _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b")
 _NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm)\s+$")
 # "tiến hành các cuộc không kích", "các cuộc đụng độ vẫn diễn ra": named, but asserted all the same
 _LIGHT_VERB = re.compile(
-    r"(?i)(?:tiến hành|thực hiện|mở|phát động|tung ra|mở màn)\s+(?:một\s+|các\s+|những\s+|nhiều\s+|hàng loạt\s+)?"
-    r"(?:cuộc|vụ|đợt|loạt)\s+$"
+    r"(?i)(?:tiến hành|thực hiện|mở|phát động|tung ra|mở màn|bắt đầu)\s+(?:một\s+|các\s+|những\s+|nhiều\s+|hàng loạt\s+)?"
+    r"(?:cuộc|vụ|đợt|loạt|chiến dịch)\s+$"
 )
 _TOOK_PLACE = re.compile(r"(?i)[^;.]{0,40}?(?<!\w)(?:diễn ra|tiếp diễn|nổ ra|bùng phát|xảy ra)(?!\w)")
 _SETTING = re.compile(r"(?i)(?<!\w)trong\s+(?:một\s+|các\s+|những\s+)?(?:cuộc|vụ|trận|đợt)\s+$")
@@ -146,7 +146,7 @@ def is_asserted(sentence: str, start: int, end: int, type_: str = "") -> bool:
     make it hypothetical: không, chưa, phủ nhận, sẽ, có thể, dự kiến, nếu, có nguy cơ, nhằm...
     A following "sẽ" ("nhất trí sẽ") also makes it a plan; a warning is an appeal even so."""
     clause = sentence[clause_start(sentence, start) : start]
-    window = _NON_NEGATING.sub(" ", " ".join(clause.split()[-WINDOW_SYLLABLES:]))
+    window = " ".join(_NON_NEGATING.sub(" ", clause).split()[-WINDOW_SYLLABLES:])
     if _NEG_MODAL.search(window) or (type_ in _TYPE_VETO and _TYPE_VETO[type_].search(window)):
         return False
     whole = _NON_NEGATING.sub(" ", clause)
@@ -280,6 +280,8 @@ def find_casualties(sentence: str, dates: list[tuple[int, int]]) -> list[Casualt
         if _CASUALTY_VETO.search(before):
             continue
         kind = "killed" if m.group("k") else "injured" if m.group("i") else "mention"
+        if re.search(r"(?i)(?<!\w)vụ\s+$", sentence[: m.start()]):
+            kind = "mention"  # "vụ sát hại giáo sĩ": the murder named, not a toll
         count = None
         if kind != "mention":
             head = sentence[: m.start()]
