@@ -16,7 +16,8 @@ fields) passes through one filter per format before it reaches a template: contr
 characters are removed and whitespace collapsed; URL schemes are defanged (`http[:]//`) so
 that no client autolinks them; then Markdown gets every markup character backslash-escaped and
 HTML gets entity-escaped (Jinja2 autoescape). The article's own link (http/https only) is the
-one link in a message. A service that merges the title into a Markdown body (Telegram) gets
+one link in a message. The string functions behind this, the cutting and URL redaction live in
+monitor.escape (no apprise there). A service that merges the title into a Markdown body (Telegram) gets
 it as an escaped bold first line, since apprise would merge it unescaped.
 
 Length. `limit_for(url)` gives the service's limit (`LIMITS`); a render function given
@@ -50,19 +51,30 @@ import logging
 import re
 import threading
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 import apprise
 import jinja2
 from markupsafe import Markup
 
+from monitor.escape import (
+    clean,
+    cut,
+    escape_markdown,
+    layout,
+    plain,
+    redact_url,
+    safe_link,
+    scrub,
+    secrets_in,
+)
 from monitor.models import Article, Event, Match, Message, Topic
 
 __all__ = [
@@ -116,43 +128,6 @@ def _labels(language: str) -> Mapping[str, str]:
     if language not in LABELS:
         raise ValueError(f"alerts: language must be one of {sorted(LABELS)}, not {language!r}")
     return LABELS[language]
-
-
-# ----------------------------------------------------------------------------- text hygiene
-
-_INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{1,20}):(//)")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>&.-])")
-_BACKSLASH_RUN = re.compile(r"(\\+)$")
-
-
-def plain(text: object) -> str:
-    """One line of text: no control or bidi characters, whitespace collapsed."""
-    return " ".join(_INVISIBLE.sub("", str(text)).split())
-
-
-def clean(text: object) -> str:
-    """Feed text made safe for any format: `plain()`, and URL schemes defanged (`http[:]//`) so
-    that no client turns them into links."""
-    return _SCHEME.sub(r"\1[:]\2", plain(text))
-
-
-def escape_markdown(text: str) -> str:
-    """Backslash-escape every CommonMark markup character (links, emphasis, code, headings,
-    lists, tables, raw HTML and autolinks); apprise converts the escapes for Telegram and Matrix."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def _safe_link(url: str | None) -> str | None:
-    """The article link if it is an absolute http(s) URL, percent-encoding what could break out
-    of a Markdown destination or an HTML attribute; None otherwise (the message then has no link)."""
-    if not url:
-        return None
-    url = _INVISIBLE.sub("", url).strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return quote(url, safe="/:?#[]@!$&'*+,;=%~.-_")
 
 
 # ----------------------------------------------------------------------------- formats
@@ -257,28 +232,28 @@ def _render(kind: str, title: str, context: dict[str, Any], *, link: str | None,
             language: str, max_length: int | None) -> Message:
     """Render monitor/templates/<kind>.j2 and shape the result for the format and length."""
     fmt, t = _format(body_format), _labels(language)
-    url = _safe_link(link)
-    context = {
-        "t": t, "bold": fmt.bold, "bullet": fmt.bullet, "subbullet": fmt.subbullet,
-        "link": fmt.link(url, url) if url else "", **context,
-    }
+    url = safe_link(link)
+    context = {**_base_context(fmt, t, url), **context}
     body = _environment(body_format).get_template(f"{kind}.j2").render(context).strip()
-    body = _layout(body, body_format)
     title = clean(title)
-    if max_length is not None:
-        more = fmt.link(url, url) if url else Markup("")
-        marker = f"… ({t['more']}: {more})" if url else "…"
-        body = _cut(body, max_length - _title_cost(title, body_format), marker, body_format)
+    body = _fit(body, title, url, t, body_format=body_format, max_length=max_length)
     return Message(title=title, body=body, body_format=body_format)
 
 
-def _layout(body: str, body_format: str) -> str:
-    """Line breaks that survive the format: hard breaks in Markdown, <br> in HTML."""
-    body = re.sub(r"\n{3,}", "\n\n", body)
-    if body_format == "markdown":
-        return re.sub(r"(?<=\S)\n(?=[^\n])", "  \n", body)
-    if body_format == "html":
-        return body.replace("\n", "<br>\n")
+def _base_context(fmt: _Format, t: Mapping[str, str], url: str | None) -> dict[str, Any]:
+    """The variables every template gets (see the module docstring)."""
+    return {"t": t, "bold": fmt.bold, "bullet": fmt.bullet, "subbullet": fmt.subbullet,
+            "link": fmt.link(url, url) if url else ""}
+
+
+def _fit(body: str, title: str, url: str | None, t: Mapping[str, str], *, body_format: str,
+         max_length: int | None) -> str:
+    """The rendered body laid out for the format and, given `max_length`, cut to fit with the title
+    (ending "… (xem tiếp: LINK)" when there is a link)."""
+    body = layout(body, body_format)
+    if max_length is not None:
+        marker = f"… ({t['more']}: {_format(body_format).link(url, url)})" if url else "…"
+        body = cut(body, max_length - _title_cost(title, body_format), marker, body_format)
     return body
 
 
@@ -381,39 +356,6 @@ def render_test_message(*, language: str = "vi", body_format: str = "text", now:
                    max_length=None)
 
 
-# ----------------------------------------------------------------------------- length
-
-
-def _cut(body: str, limit: int, marker: str, body_format: str) -> str:
-    """`body` if it fits in `limit` characters, else its head (at a line break when one is near,
-    never inside an escape, tag or entity) followed by `marker`."""
-    if len(body) <= limit:
-        return body
-    budget = max(0, limit - len(marker) - 1)
-    head = body[:budget]
-    newline = head.rfind("\n")
-    if newline >= budget // 2:
-        return head[:newline].rstrip() + "\n" + marker
-    return _close_line(head, body_format).rstrip() + marker
-
-
-def _close_line(head: str, body_format: str) -> str:
-    """Make a head cut inside a line well-formed: no dangling backslash, tag, entity or bold."""
-    if body_format == "markdown":
-        run = _BACKSLASH_RUN.search(head)
-        if run and len(run.group(1)) % 2:
-            head = head[:-1]
-        line = head.rsplit("\n", 1)[-1]
-        if len(re.findall(r"(?<!\\)\*\*", line)) % 2:
-            head += "**"
-    elif body_format == "html":
-        head = re.sub(r"<[^>]*$|&[#\w]*$", "", head)
-        line = head.rsplit("\n", 1)[-1]
-        if line.count("<b>") > line.count("</b>"):
-            head += "</b>"
-    return head
-
-
 # ----------------------------------------------------------------------------- sending
 
 
@@ -426,78 +368,8 @@ class SendResult:
     detail: str = ""  # apprise's warnings and errors (and the low-level cause); empty when it said nothing
 
 
-_SECRET_KEY = re.compile(r"(?i)pass|pwd|secret|token|key|auth|sig|cred")
-_USERINFO = re.compile(r"^(?P<user>[^:/@?#]*)(?::(?P<password>.*?))?@(?P<host>[^@/?#]*)(?P<rest>[/?#].*)?$", re.S)
-_HOST_TOKEN = re.compile(r"^(?P<id>[^:/@?#]+):(?P<token>[^/@?#]*[^\d/@?#][^/@?#]*)(?P<rest>[/?#].*)?$", re.S)
 _DETAIL_DEBUG = re.compile(r"(?i)exception:|response details")
 _FAILED_LEVELS = frozenset({"ERROR", "CRITICAL"})
-
-
-def _split_url(url: str) -> tuple[str, str, str, str]:
-    """(scheme, authority+path, query, fragment), without validating anything."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return "", url, "", ""
-    rest, _, fragment = rest.partition("#")
-    rest, _, query = rest.partition("?")
-    return scheme, rest, query, fragment
-
-
-_TOKEN_PATH_SCHEMES = frozenset({"discord", "slack", "msteams", "gchat", "workflows", "mattermost", "rocket"})
-"""Schemes whose path segments are webhook tokens (discord://ID/TOKEN, slack://A/B/C, ...)."""
-
-
-def _path_tokens(scheme: str, rest: str) -> list[str]:
-    if scheme.lower() not in _TOKEN_PATH_SCHEMES:
-        return []
-    return [seg for seg in rest.split("/")[1:] if len(seg) >= 8]
-
-
-def _secrets(url: str) -> list[str]:
-    """The secret strings inside an apprise URL (raw and percent-decoded), longest first."""
-    scheme, rest, query, _ = _split_url(url)
-    found = _path_tokens(scheme, rest)
-    if m := _USERINFO.match(rest):
-        found.append(m.group("password") or (m.group("user") if len(m.group("user")) >= 20 else ""))
-    elif m := _HOST_TOKEN.match(rest):
-        found.append(m.group("token"))
-    for part in query.split("&"):
-        key, _, value = part.partition("=")
-        if _SECRET_KEY.search(unquote(key)):
-            found.append(value)
-    values = {v for s in found if len(s) >= 3 for v in (s, unquote(s), unquote(s).replace("+", " "))}
-    return sorted(values, key=len, reverse=True)
-
-
-def redact_url(url: str) -> str:
-    """The URL with passwords, tokens (in userinfo, as a host's `id:token`, as the path of a
-    webhook scheme) and query parameters named like pass/password/token/key/secret masked."""
-    scheme, rest, query, fragment = _split_url(url)
-    for token in _path_tokens(scheme, rest):
-        rest = rest.replace(f"/{token}", "/***", 1)
-    if m := _USERINFO.match(rest):
-        user = m.group("user")
-        if m.group("password") is not None:
-            user += ":***"
-        elif len(user) >= 20:  # a bare token in the user part (matrix://token@host, ...)
-            user = "***"
-        rest = f"{user}@{m.group('host')}{m.group('rest') or ''}"
-    elif m := _HOST_TOKEN.match(rest):
-        rest = f"{m.group('id')}:***{m.group('rest') or ''}"
-    if query:
-        params = []
-        for part in query.split("&"):
-            key, eq, value = part.partition("=")
-            params.append(f"{key}=***" if eq and _SECRET_KEY.search(unquote(key)) else part)
-        query = "&".join(params)
-    out = f"{scheme}://{rest}" if scheme else rest
-    return out + (f"?{query}" if query else "") + (f"#{fragment}" if fragment else "")
-
-
-def _scrub(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
 
 
 @functools.cache
@@ -525,7 +397,7 @@ def send(url: str, message: Message, *, timeout: float = 30.0) -> SendResult:
     if timeout <= 0:
         raise ValueError(f"alerts: timeout must be positive, not {timeout!r}")
     _own_apprise_logs()
-    secrets = _secrets(url)
+    secrets = secrets_in(url)
     with _ThreadCapture() as parsing:
         plugin = apprise.Apprise.instantiate(url)
     if plugin is None:
@@ -539,7 +411,7 @@ def send(url: str, message: Message, *, timeout: float = 30.0) -> SendResult:
                              log_level=logging.DEBUG)
     entries = parsing.entries + list(result.logs())
     ok = bool(result) and not any(e.level in _FAILED_LEVELS for e in entries)
-    return SendResult(ok=ok, service=service, detail=_scrub(_detail(entries, result, timeout), secrets))
+    return SendResult(ok=ok, service=service, detail=scrub(_detail(entries, result, timeout), secrets))
 
 
 @dataclass(frozen=True)
@@ -597,7 +469,7 @@ def _for_apprise(message: Message, limit: int | None, *, merges_title: bool) -> 
     still over the service's limit is cut (render with max_length to cut well)."""
     title, body = message.title, message.body
     if limit is not None:
-        body = _cut(body, max(1, limit - _title_cost(title, message.body_format)), "…", message.body_format)
+        body = cut(body, max(1, limit - _title_cost(title, message.body_format)), "…", message.body_format)
     if merges_title and title and message.body_format != "text":
         title, body = "", _title_block(title, message.body_format) + body
     return title, body
@@ -653,7 +525,7 @@ def render_digest(items: Sequence[DigestItem], *, language: str = "vi", body_for
     ordered = sorted(items, key=lambda i: i.at, reverse=True)
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in ordered:
-        url = _safe_link(item.link)
+        url = safe_link(item.link)
         groups.setdefault(item.topic or w["sources"], []).append(
             {"time": _clock_time(item.at, timezone), "title": item.title, "link": fmt.link(url, url) if url else ""})
     n = len(ordered)
@@ -704,11 +576,9 @@ def render_custom(templates: Mapping[str, str], default: Message, kind: str, art
     rendering is `default`. The templates get every variable the built-in ones get (those a kind
     lacks are empty), plus `kind` and `title` (the built-in title), escaped the same way."""
     t = _labels(language)
-    url = _safe_link(article.url)
-    fmt = _format(body_format)
+    url = safe_link(article.url)
     context = {
-        "t": t, "bold": fmt.bold, "bullet": fmt.bullet, "subbullet": fmt.subbullet,
-        "link": fmt.link(url, url) if url else "", **_article_context(article), "kind": kind,
+        **_base_context(_format(body_format), t, url), **_article_context(article), "kind": kind,
         "title": default.title, "summary": article.summary, "topics": _why(article, matches, t),
         "topic": topic.name if topic else _topic_names(matches),
         "events": [_event_context(e, language) for e in events],
@@ -721,10 +591,7 @@ def render_custom(templates: Mapping[str, str], default: Message, kind: str, art
             title = clean(_environment("text").from_string(templates["title"]).render(context))
         if "body" in templates:
             body = _environment(body_format).from_string(templates["body"]).render(context).strip()
-            body = _layout(body, body_format)
-            if max_length is not None:
-                marker = f"… ({t['more']}: {fmt.link(url, url)})" if url else "…"
-                body = _cut(body, max_length - _title_cost(title, body_format), marker, body_format)
+            body = _fit(body, title, url, t, body_format=body_format, max_length=max_length)
     except jinja2.TemplateError as e:  # e.g. an attribute this kind lacks: the alert still goes, built-in
         logging.getLogger(__name__).warning("template of a target failed (%s); used the built-in one", e)
         return default

@@ -21,7 +21,7 @@ from apprise.conversion import markdown_to_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor import alerts
+from monitor import alerts, escape
 from monitor.alerts import (
     CONSOLE,
     SendResult,
@@ -299,7 +299,7 @@ def test_no_password_survives_redaction(password: str) -> None:
                 f"json://127.0.0.1/x?token={encoded}&format=text"):
         shown = redact_url(url)
         assert encoded not in shown and "***" in shown
-        assert alerts._scrub(f"error with {password} and {encoded}", alerts._secrets(url)).count("***") == 2
+        assert escape.scrub(f"error with {password} and {encoded}", escape.secrets_in(url)).count("***") == 2
 
 
 def test_only_http_links_are_links() -> None:
