@@ -44,6 +44,7 @@ class Aliases:
     countries: frozenset[str]
     surface: dict[str, tuple[str, str]]  # normalised alias → (role, canonical)
     not_followed_by: dict[str, frozenset[str]]  # canonical → syllables that veto a match
+    seats: frozenset[str] = frozenset()  # capitals that also name their government ("Kiev yêu cầu")
     _regex: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -54,6 +55,7 @@ class Aliases:
         countries = set(base.countries) if base else set()
         surface = dict(base.surface) if base else {}
         stops = dict(base.not_followed_by) if base else {}
+        seats = set(base.seats) if base else set()
         for role, rows, parents, up in (("place", data.get("place", []), place_parent, "in"),
                                         ("actor", data.get("actor", []), actor_parent, "member_of")):
             for row in rows:
@@ -61,11 +63,13 @@ class Aliases:
                 parents[name] = normalize(row[up]) if row.get(up) else None
                 if row.get("kind") == "country":
                     countries.add(name)
+                if row.get("seat"):
+                    seats.add(name)
                 if row.get("not_followed_by"):
                     stops[name] = frozenset(normalize(s) for s in row["not_followed_by"])
                 for alias in [row["name"], *row.get("aliases", [])]:
                     surface[_alias_key(normalize(alias))] = (role, name)
-        return cls(place_parent, actor_parent, frozenset(countries), surface, stops)
+        return cls(place_parent, actor_parent, frozenset(countries), surface, stops, frozenset(seats))
 
     def extended(self, toml_text: str) -> Aliases:
         """This table plus the rows of another (a topic's own actors and places)."""
@@ -89,9 +93,13 @@ class Aliases:
                 continue
             if " " not in m.group() and len(before) > 1 and before[-1][:1].isupper():
                 continue  # "Nguyễn Thị Nga": part of a person's name
+            located = bool(before) and before[-1].lower() in _LOCATIVE
             if name in self.countries:
                 topic = sentence[m.end() : m.end() + 2].strip().startswith(":")  # "Libya: giao tranh ..."
-                role = "place" if topic or (before and before[-1].lower() in _LOCATIVE) else "actor"
+                role = "place" if topic or located else "actor"
+            elif name in self.seats and not located and not (before and before[-1].lower() in ("đô", "phố")):
+                # "Kiev đã yêu cầu", "Washington chấp thuận": the government, not the city
+                name, role = self.place_parent.get(name) or name, "actor"
             out.append(Mention(m.start(), m.end(), name, role))
         return out
 

@@ -99,20 +99,41 @@ def same_event(
     )
 
 
+_SPEECH = ("appeal", "meeting", "agreement", "sanction", "election")  # said, not located: a place proves nothing
+
+
 def _agree_on_something(a: Event, b: Event, table: Aliases) -> bool:
     """Positive evidence, beyond "nothing contradicts": a shared actor below country level
     (Haftar/LNA), a shared place below country level (Tripoli), or the same explicit date
     together with a shared country (as actor or place). A country alone is too common a link:
-    "Mỹ" or "Nga" appear in half the world news of a week."""
+    "Mỹ" or "Nga" appear in half the world news of a week.
+
+    Appeals, meetings, agreements, sanctions and elections are stricter, as they have no place to
+    agree on: a shared actor below country level, and either the same explicit date or a second
+    shared actor (Israel and Hezbollah's ceasefire); an election needs no actor below country
+    level. On Tuổi Trẻ's world news one shared "Donald Trump" or "Vladimir Putin" joined an
+    encounter years ago with a 2024 summit, and a shared "Việt Nam" two meetings of one day."""
     local_a = [x for x in a.actors if x not in table.countries]
     local_b = [x for x in b.actors if x not in table.countries]
+    same_day = a.date is not None and a.date == b.date
+    if a.type in _SPEECH:
+        sa = _distinct([x for x in a.actors if actors_overlap([x], b.actors, table)], table)
+        sb = _distinct([y for y in b.actors if actors_overlap([y], a.actors, table)], table)
+        if a.type == "election":  # one a day per country at most
+            return bool(sa) and (same_day or min(len(sa), len(sb)) >= 2)
+        local = any(x not in table.countries for x in sa + sb)
+        return local and (same_day or min(len(sa), len(sb)) >= 2)
     if local_a and local_b and actors_overlap(local_a, local_b, table):
         return True
     if a.place and b.place and max(table.place_depth(a.place), table.place_depth(b.place)) >= 1:
         return True  # compatible places (checked before), one of them below country level
-    same_day = a.date is not None and a.date == b.date
     shared = (bool(a.actors and b.actors) and actors_overlap(a.actors, b.actors, table)) or bool(a.place and b.place)
     return same_day and shared
+
+
+def _distinct(actors: list[str], table: Aliases) -> list[str]:
+    """Actors not implied by another of the list: ("Vladimir Putin", "Nga") is one, Putin."""
+    return [x for x in actors if not any(x != y and x in table.actor_closure(y) for y in actors)]
 
 
 def blocking_keys(event: Event, published: datetime | None) -> list[str]:

@@ -30,14 +30,14 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                "bắt cóc", r"mở (?:một )?(?:cuộc )?chiến dịch(?= quân sự| tấn công| chiếm| giành| nhằm vào)",
                # beyond the list, each seen in the dev set: an advance on, a shoot-down, a
                # missile launch at a target, a hijacking
-               "tiến đánh", r"bắn rơi(?! (?:[^\s,.]+ ){0,3}?(?:UAV|drone|tên lửa|máy bay không người lái|thiết bị bay))", r"(?<!thử )phóng (?:[^\s,.]+ ){0,3}?tên lửa(?! thử)", "cướp máy bay",
+               "tiến đánh", r"bắn rơi(?! (?:[^\s,.]+ ){0,3}?(?:UAV|drone|tên lửa|máy bay không người lái|thiết bị bay))", r"(?<!thử )(?<!hệ thống )(?<!bệ )phóng (?:[^\s,.]+ ){0,3}?tên lửa(?! thử)", "cướp máy bay",
                "vụ không tặc", r"bắt (?:giữ )?(?:[^\s,.]+ ){0,5}?làm con tin", r"bắt giữ (?:[^\s,.]+ ){0,2}?con tin"),
     "airstrike": (r"(?<!báo động )không kích", "oanh tạc", r"tấn công (?:[^\s,.]+ ){0,5}từ trên không", "ném bom",
                   r"tấn công bằng (?:máy bay không người lái|UAV|drone)",
                   r"phóng (?:[^\s,.]+ ){0,3}?(?:UAV|drone|máy bay không người lái)"),
     "clash": ("giao tranh", "đụng độ", "đấu súng", "chạm súng", "xung đột vũ trang"),
     "capture": ("chiếm được", "đánh chiếm", r"giành (?:được )?quyền kiểm soát", "kiểm soát được", "tiếp quản",
-                r"chiếm(?! được| \d| khoảng| gần| hơn| tới| phần| đa| ưu| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
+                r"(?<!lãnh thổ )(?<!vùng đất )(?<!lãnh thổ mà )chiếm(?! được| \d| khoảng| gần| hơn| tới| phần| đa| ưu| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
                 r"| tỷ| tỉ| một| hai| ba)",
                 r"giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi)"),
     "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )yêu cầu(?! của| bị| được| này| đó)", "cảnh báo",
@@ -107,10 +107,11 @@ _NON_NEGATING = re.compile(
 _NEG_MODAL = re.compile(
     r"(?i)(?<!\w)(?:không|chưa|chẳng|phủ nhận|bác bỏ|sẽ|có thể|dự kiến|nếu|có nguy cơ|nguy cơ|nhằm|"
     r"mục tiêu|mục đích|định|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
-    r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng|cần)(?!\w)"
+    r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng|cần|"
+    r"trừ khi|đồng ý)(?!\w)"
 )
 _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|phê chuẩn|bật đèn xanh)(?!\w)")
-_TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b")}  # "chiến dịch giành quyền kiểm soát": a goal
+_TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(?<!\w)mà(?!\w)")}  # "lãnh thổ mà Nga chiếm đóng": a state  # "chiến dịch giành quyền kiểm soát": a goal
 _NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm)\s+$")
 # "tiến hành các cuộc không kích", "các cuộc đụng độ vẫn diễn ra": named, but asserted all the same
 _LIGHT_VERB = re.compile(

@@ -59,7 +59,8 @@ def test_same_event_actors() -> None:
     assert not same_event(lavrov, PUB, haftar, PUB)  # disjoint known actors: two appeals
     assert same_event(lavrov, PUB, ev("appeal", actors=("Nga",)), PUB)  # Lavrov speaks for Nga
     assert same_event(haftar, PUB, ev("appeal", actors=("LNA", "GNA")), PUB)
-    assert same_event(haftar, PUB, ev("appeal"), PUB)  # one side unknown
+    assert same_event(ev("attack", actors=("Haftar",)), PUB, ev("attack"), PUB)  # one side unknown
+    assert not same_event(haftar, PUB, ev("appeal"), PUB)  # ... but an appeal is known by who made it
     nowhere = ev("appeal", day=None, place=None)
     assert not same_event(nowhere, PUB, nowhere, PUB)  # nothing in common: no actor, place or date
 
@@ -68,8 +69,21 @@ def test_a_shared_country_alone_is_not_enough() -> None:
     a = ev("meeting", day=None, place=None, actors=("Mỹ", "Nga"))
     b = ev("meeting", day=None, place=None, actors=("Mỹ", "Triều Tiên"))
     assert not same_event(a, PUB, b, PUB)
-    assert same_event(replace(a, date="2019-04-07"), PUB, replace(b, date="2019-04-07"), PUB)  # same day: yes
-    assert same_event(replace(a, actors=("Donald Trump",)), PUB, replace(b, actors=("Donald Trump", "Kim Jong-un")), PUB)
+    # a strike on the same explicit day with a shared country: yes; a meeting needs more than "Mỹ"
+    assert same_event(replace(a, type="attack", date="2019-04-07"), PUB, replace(b, type="attack", date="2019-04-07"), PUB)
+    assert not same_event(replace(a, date="2019-04-07"), PUB, replace(b, date="2019-04-07"), PUB)
+    # one shared person is not enough for undated meetings (Trump is in every other story) ...
+    trump, summit = replace(a, actors=("Donald Trump",)), replace(b, actors=("Donald Trump", "Kim Jong-un"))
+    assert not same_event(trump, PUB, summit, PUB)
+    # ... two are, and so is one on the same explicit day
+    assert same_event(replace(trump, actors=("Donald Trump", "Kim Jong-un")), PUB, summit, PUB)
+    assert same_event(replace(trump, date="2019-04-07"), PUB, replace(summit, date="2019-04-07"), PUB)
+
+
+def test_strikes_agree_through_a_place_diplomacy_does_not() -> None:
+    strike, again = ev("airstrike", day=None, place="Kiev"), ev("airstrike", day=None, place="Kiev")
+    assert same_event(strike, PUB, again, PUB)
+    assert not same_event(replace(strike, type="appeal"), PUB, replace(again, type="appeal"), PUB)
 
 
 def test_a_changed_toll_never_splits() -> None:
