@@ -9,7 +9,8 @@ the I/O for one apprise URL and reports what happened as a `SendResult`; it neve
 
 Formats. `format_for(url)` picks the body format from the URL's scheme (`FORMATS`): plain text
 for e-mail, IRC, json:// and the console, Markdown (CommonMark) for Matrix and Telegram; a
-target asks for another one with apprise's own `?format=html|markdown|text` parameter.
+target asks for another one with apprise's own `?format=html|markdown|text` parameter. The
+formats, limits, Jinja environments and template words live in monitor.formats.
 
 Escaping. Everything that comes from a feed (titles, summaries, snippets, outlet names, event
 fields) passes through one filter per format before it reaches a template: control and bidi
@@ -31,7 +32,7 @@ records never reach the daemon's handlers (they may hold URLs and payloads).
 
 Templates: monitor/templates/<kind>.j2, one per kind shared by the three formats, and the words
 in monitor/templates/labels.toml (per language). A per-target override later only has to put a
-FileSystemLoader before the package loader in `_environment()`. Variables every template gets:
+FileSystemLoader before the package loader in `environment()`. Variables every template gets:
     t           the labels of the message's language (t.source, t.published, t.read, t.why, ...)
     bold(s)     bold markup for the format;  bullet, subbullet: list markers for the format
     link        the article's link as markup for the format, "" when it has no http(s) link
@@ -50,19 +51,15 @@ import functools
 import logging
 import re
 import threading
-import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
-from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 import apprise
 import jinja2
-from markupsafe import Markup
 
 from monitor.escape import (
     clean,
@@ -75,6 +72,21 @@ from monitor.escape import (
     scrub,
     secrets_in,
 )
+from monitor.formats import (
+    DELIVERY_WORDS,
+    EVENT_TYPES,
+    FORMATS,
+    LABELS,
+    LIMITS,
+    Format,
+    environment,
+    format_for,
+    format_of,
+    labels,
+    limit_for,
+    title_block,
+    title_cost,
+)
 from monitor.models import Article, Event, Match, Message, Topic
 
 __all__ = [
@@ -86,123 +98,9 @@ __all__ = [
 CONSOLE = "console://"
 """Pseudo-URL: `send()` prints the message to stdout (the target used when no [[alert]] is set)."""
 
-FORMATS: Mapping[str, str] = MappingProxyType({
-    "console": "text", "mailto": "text", "mailtos": "text", "irc": "text", "ircs": "text",
-    "json": "text", "jsons": "text",
-    "matrix": "markdown", "matrixs": "markdown", "tgram": "markdown",
-})
-"""Default body format per apprise scheme; anything else gets plain text."""
-
-LIMITS: Mapping[str, int] = MappingProxyType({
-    "tgram": 4096,  # Telegram's message limit
-    "matrix": 16000, "matrixs": 16000,  # 64 KB per event, holding body and formatted_body, in UTF-8
-    "irc": 380, "ircs": 380,  # one IRC line (512 bytes with the protocol prefix); apprise's own cap
-    "discord": 2000, "ntfy": 3900, "ntfys": 3900,
-    "mailto": 100_000, "mailtos": 100_000,
-})
-"""Characters per message (title included) by apprise scheme; others get DEFAULT_LIMIT."""
-
-DEFAULT_LIMIT = 32768  # apprise's own default body_maxlen
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_HITS_PER_TOPIC = 5
 SNIPPET_RADIUS = 60
-
-TEMPLATES = jinja2.PackageLoader("monitor", "templates")
-
-
-# ----------------------------------------------------------------------------- languages
-
-def _load_labels() -> Mapping[str, Mapping[str, Any]]:
-    """monitor/templates/labels.toml: the templates' words per language, and event type names."""
-    text = resources.files("monitor").joinpath("templates", "labels.toml").read_text(encoding="utf-8")
-    return MappingProxyType(tomllib.loads(text))
-
-
-LABELS = _load_labels()
-EVENT_TYPES: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {lang: MappingProxyType(words["event_types"]) for lang, words in LABELS.items()}
-)
-
-
-def _labels(language: str) -> Mapping[str, str]:
-    if language not in LABELS:
-        raise ValueError(f"alerts: language must be one of {sorted(LABELS)}, not {language!r}")
-    return LABELS[language]
-
-
-# ----------------------------------------------------------------------------- formats
-
-
-@dataclass(frozen=True)
-class _Format:
-    name: str
-    finalize: Callable[[Any], Any]
-    bold: Callable[[str], Markup]
-    link: Callable[[str, str], Markup]
-    bullet: Markup
-    subbullet: Markup
-
-
-def _finalize_text(value: Any) -> Any:
-    return value if isinstance(value, Markup) else clean(value)
-
-
-def _finalize_markdown(value: Any) -> Any:
-    return value if isinstance(value, Markup) else Markup(escape_markdown(clean(value)))
-
-
-_FORMATS: Mapping[str, _Format] = MappingProxyType({
-    "text": _Format(
-        "text", _finalize_text, lambda s: Markup(clean(s)), lambda url, label: Markup(url),
-        Markup("• "), Markup("   – "),
-    ),
-    "markdown": _Format(
-        "markdown", _finalize_markdown, lambda s: Markup(f"**{escape_markdown(clean(s))}**"),
-        lambda url, label: Markup(f"[{escape_markdown(plain(label))}](<{url}>)"),
-        Markup("• "), Markup("   – "),
-    ),
-    "html": _Format(
-        "html", _finalize_text, lambda s: Markup("<b>{}</b>").format(clean(s)),
-        lambda url, label: Markup('<a href="{}">{}</a>').format(url, plain(label)),
-        Markup("• "), Markup("&nbsp;&nbsp;&nbsp;– "),
-    ),
-})
-
-
-def _format(body_format: str) -> _Format:
-    if body_format not in _FORMATS:
-        raise ValueError(f"alerts: body_format must be one of {sorted(_FORMATS)}, not {body_format!r}")
-    return _FORMATS[body_format]
-
-
-@functools.cache
-def _environment(body_format: str) -> jinja2.Environment:
-    fmt = _format(body_format)
-    return jinja2.Environment(
-        loader=TEMPLATES, autoescape=body_format == "html", finalize=fmt.finalize,
-        trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-    )
-
-
-def _scheme(url: str) -> str:
-    return url.split("://", 1)[0].lower() if "://" in url else ""
-
-
-def format_for(url: str) -> str:
-    """"text", "markdown" or "html" for an apprise URL: its `?format=` if given, else by scheme."""
-    query = url.split("?", 1)[1] if "?" in url else ""
-    asked = dict(parse_qsl(query)).get("format", "").lower()
-    if asked in _FORMATS:
-        return asked
-    return FORMATS.get(_scheme(url), "text")
-
-
-def limit_for(url: str) -> int | None:
-    """The message length (characters, title included) the service takes; None for the console."""
-    scheme = _scheme(url)
-    if scheme == "console":
-        return None
-    return LIMITS.get(scheme, DEFAULT_LIMIT)
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -231,16 +129,16 @@ def format_date(iso: str | None) -> str:
 def _render(kind: str, title: str, context: dict[str, Any], *, link: str | None, body_format: str,
             language: str, max_length: int | None) -> Message:
     """Render monitor/templates/<kind>.j2 and shape the result for the format and length."""
-    fmt, t = _format(body_format), _labels(language)
+    fmt, t = format_of(body_format), labels(language)
     url = safe_link(link)
     context = {**_base_context(fmt, t, url), **context}
-    body = _environment(body_format).get_template(f"{kind}.j2").render(context).strip()
+    body = environment(body_format).get_template(f"{kind}.j2").render(context).strip()
     title = clean(title)
     body = _fit(body, title, url, t, body_format=body_format, max_length=max_length)
     return Message(title=title, body=body, body_format=body_format)
 
 
-def _base_context(fmt: _Format, t: Mapping[str, str], url: str | None) -> dict[str, Any]:
+def _base_context(fmt: Format, t: Mapping[str, str], url: str | None) -> dict[str, Any]:
     """The variables every template gets (see the module docstring)."""
     return {"t": t, "bold": fmt.bold, "bullet": fmt.bullet, "subbullet": fmt.subbullet,
             "link": fmt.link(url, url) if url else ""}
@@ -252,8 +150,8 @@ def _fit(body: str, title: str, url: str | None, t: Mapping[str, str], *, body_f
     (ending "… (xem tiếp: LINK)" when there is a link)."""
     body = layout(body, body_format)
     if max_length is not None:
-        marker = f"… ({t['more']}: {_format(body_format).link(url, url)})" if url else "…"
-        body = cut(body, max_length - _title_cost(title, body_format), marker, body_format)
+        marker = f"… ({t['more']}: {format_of(body_format).link(url, url)})" if url else "…"
+        body = cut(body, max_length - title_cost(title, body_format), marker, body_format)
     return body
 
 
@@ -292,7 +190,7 @@ def render_article_alert(article: Article, matches: Sequence[tuple[Topic, Match]
                          language: str = "vi", max_length: int | None = None) -> Message:
     """The alert for a new article matching one or more topics (issue 2): title
     "[topic names] article title"; body: outlet, time (GMT+7), summary, link, and why it fired."""
-    t = _labels(language)
+    t = labels(language)
     title = f"[{_topic_names(matches)}] {article.title}" if matches else article.title
     context = {**_article_context(article), "summary": article.summary, "topics": _why(article, matches, t)}
     return _render("article", title, context, link=article.url, body_format=body_format, language=language,
@@ -310,7 +208,7 @@ def _event_context(event: Event, language: str) -> dict[str, Any]:
 def render_event_alert(article: Article, topic: Topic, events: Sequence[Event], *, body_format: str = "text",
                        language: str = "vi", max_length: int | None = None) -> Message:
     """"Sự kiện mới": one message for the new events an article reports on a topic (issue 5/6)."""
-    t = _labels(language)
+    t = labels(language)
     shown = [_event_context(e, language) for e in events]
     if len(shown) == 1:
         ev = shown[0]
@@ -324,7 +222,7 @@ def render_event_alert(article: Article, topic: Topic, events: Sequence[Event], 
 
 def describe_changes(changes: Mapping[str, tuple[int | None, int | None]], *, language: str = "vi") -> list[str]:
     """["số người thiệt mạng tăng từ 4 lên 11", ...] for changed counts (killed, injured, ...)."""
-    t = _labels(language)
+    t = labels(language)
     lines = []
     for name, (old, new) in changes.items():
         if old == new or new is None:
@@ -339,7 +237,7 @@ def render_update_alert(article: Article, topic: Topic, event: Event,
                         changes: Mapping[str, tuple[int | None, int | None]], *, body_format: str = "text",
                         language: str = "vi", max_length: int | None = None) -> Message:
     """"Cập nhật: số người thiệt mạng tăng từ 4 lên 11": a known event's figures changed."""
-    t = _labels(language)
+    t = labels(language)
     lines = describe_changes(changes, language=language)
     title = f"[{topic.name}] {t['update']}: {'; '.join(lines) or _event_context(event, language)['type']}"
     context = {**_article_context(article), "topic": topic.name, "changes": lines,
@@ -350,7 +248,7 @@ def render_update_alert(article: Article, topic: Topic, event: Event,
 
 def render_test_message(*, language: str = "vi", body_format: str = "text", now: datetime | None = None) -> Message:
     """What `news-monitor notify-test` sends to every target."""
-    t = _labels(language)
+    t = labels(language)
     context = {"now": format_time(now or datetime.now(UTC))}
     return _render("test", t["test_title"], context, link=None, body_format=body_format, language=language,
                    max_length=None)
@@ -451,17 +349,6 @@ def _bound_sockets(plugin: Any, url: str, timeout: float) -> None:
             setattr(plugin, attr, timeout)
 
 
-def _title_block(title: str, body_format: str) -> str:
-    """The title as the escaped bold first line of a body, for services that merge the two."""
-    gap = "\n\n" if body_format == "markdown" else "<br>\n<br>\n" if body_format == "html" else "\n\n"
-    return str(_FORMATS[body_format].bold(title)) + gap  # str: Markup + str would escape the body
-
-
-def _title_cost(title: str, body_format: str) -> int:
-    """Characters the title takes from a service's limit (apprise may merge it into the body)."""
-    return len(_title_block(title, body_format)) if title else 0
-
-
 def _for_apprise(message: Message, limit: int | None, *, merges_title: bool) -> tuple[str, str]:
     """(title, body) as handed to apprise. A service that merges the title into a Markdown or HTML
     body (Telegram, IRC: title_maxlen 0) gets it as an escaped bold first line instead, since
@@ -469,9 +356,9 @@ def _for_apprise(message: Message, limit: int | None, *, merges_title: bool) -> 
     still over the service's limit is cut (render with max_length to cut well)."""
     title, body = message.title, message.body
     if limit is not None:
-        body = cut(body, max(1, limit - _title_cost(title, message.body_format)), "…", message.body_format)
+        body = cut(body, max(1, limit - title_cost(title, message.body_format)), "…", message.body_format)
     if merges_title and title and message.body_format != "text":
-        title, body = "", _title_block(title, message.body_format) + body
+        title, body = "", title_block(title, message.body_format) + body
     return title, body
 
 
@@ -495,14 +382,6 @@ def _detail(entries: Sequence[Any], result: Any, timeout: float) -> str:
 # live in monitor/templates/delivery.toml; the templates get them as `w` (and `t` as usual).
 
 
-def _load_delivery_words() -> Mapping[str, Mapping[str, str]]:
-    text = resources.files("monitor").joinpath("templates", "delivery.toml").read_text(encoding="utf-8")
-    return MappingProxyType(tomllib.loads(text))
-
-
-DELIVERY_WORDS = _load_delivery_words()
-
-
 @dataclass(frozen=True)
 class DigestItem:
     """One alert inside a digest: the topic it is grouped under, its title, link and time."""
@@ -521,7 +400,7 @@ def render_digest(items: Sequence[DigestItem], *, language: str = "vi", body_for
                   max_length: int | None = None, timezone: ZoneInfo = TIMEZONE) -> Message:
     """ONE message for the alerts a target held: grouped by topic, newest first (groups too,
     by their newest alert); each line the alert's time, title and link."""
-    fmt, w = _format(body_format), DELIVERY_WORDS[language]
+    fmt, w = format_of(body_format), DELIVERY_WORDS[language]
     ordered = sorted(items, key=lambda i: i.at, reverse=True)
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in ordered:
@@ -575,10 +454,10 @@ def render_custom(templates: Mapping[str, str], default: Message, kind: str, art
     """A target's own `templates = {title = "...", body = "..."}` applied to an alert whose built-in
     rendering is `default`. The templates get every variable the built-in ones get (those a kind
     lacks are empty), plus `kind` and `title` (the built-in title), escaped the same way."""
-    t = _labels(language)
+    t = labels(language)
     url = safe_link(article.url)
     context = {
-        **_base_context(_format(body_format), t, url), **_article_context(article), "kind": kind,
+        **_base_context(format_of(body_format), t, url), **_article_context(article), "kind": kind,
         "title": default.title, "summary": article.summary, "topics": _why(article, matches, t),
         "topic": topic.name if topic else _topic_names(matches),
         "events": [_event_context(e, language) for e in events],
@@ -588,9 +467,9 @@ def render_custom(templates: Mapping[str, str], default: Message, kind: str, art
     try:
         title, body = default.title, default.body
         if "title" in templates:
-            title = clean(_environment("text").from_string(templates["title"]).render(context))
+            title = clean(environment("text").from_string(templates["title"]).render(context))
         if "body" in templates:
-            body = _environment(body_format).from_string(templates["body"]).render(context).strip()
+            body = environment(body_format).from_string(templates["body"]).render(context).strip()
             body = _fit(body, title, url, t, body_format=body_format, max_length=max_length)
     except jinja2.TemplateError as e:  # e.g. an attribute this kind lacks: the alert still goes, built-in
         logging.getLogger(__name__).warning("template of a target failed (%s); used the built-in one", e)

@@ -21,7 +21,7 @@ from apprise.conversion import markdown_to_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor import alerts, escape
+from monitor import alerts, escape, formats
 from monitor.alerts import (
     CONSOLE,
     SendResult,
@@ -369,7 +369,7 @@ def test_limit_for() -> None:
     assert limit_for("tgram://1:abc/2") == 4096
     assert limit_for("irc://bot@irc.libera.chat/#desk") == 380
     assert limit_for(CONSOLE) is None
-    assert limit_for("json://127.0.0.1/x") == alerts.DEFAULT_LIMIT
+    assert limit_for("json://127.0.0.1/x") == formats.DEFAULT_LIMIT
 
 
 @pytest.mark.parametrize(("url", "redacted"), [
