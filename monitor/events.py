@@ -247,6 +247,16 @@ def _sentence_events(
     return out, last
 
 
+def _history_before(sentence: str, dates: list[DateSpan], pos: int) -> bool:
+    """"Năm 2011, NATO không kích Libya": a past year opening the stretch of the sentence that
+    holds the trigger dates it, unless a day is named in between."""
+    for start, e, _d, h in dates:
+        since = re.search(r"(?i)(?<!\w)(?:kể từ|từ khi|từ|sau khi|trước khi)(?!\w)", sentence[clause_start(sentence, start) : start])
+        if h and e <= pos and not since and not HARD_BREAK_RE.search(sentence, e, pos):
+            return not any(e <= s2 < pos and d2 for s2, _e2, d2, _h2 in dates)
+    return False
+
+
 def _group_event(
     sentence: str, type_: str, idxs: list[int], triggers: list[Trigger], dates: list[DateSpan],
     mentions: list[Mention], counts: dict[int, dict[str, int]], pub: datetime | None, aliases: Aliases,
@@ -255,7 +265,9 @@ def _group_event(
     """One event from the triggers of one type in a sentence (they name one happening)."""
     spans = [(clause_start(sentence, triggers[i].start), clause_end(sentence, triggers[i].end)) for i in idxs]
     day = next((d for i in idxs if (d := _pick_date(dates, triggers, i, sentence))), None)
-    history = any(h and any(cs <= s < ce for cs, ce in spans) for s, _e, _d, h in dates)
+    history = any(h and any(cs <= s < ce for cs, ce in spans) for s, _e, _d, h in dates) or any(
+        _history_before(sentence, dates, triggers[i].start) for i in idxs
+    )
     killed = max((counts.get(i, {}).get("killed", -1) for i in idxs), default=-1)
     injured = max((counts.get(i, {}).get("injured", -1) for i in idxs), default=-1)
     ev = Event(
