@@ -72,29 +72,24 @@ def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None 
     the document's declaration. Raises `NotAFeed` for HTML pages, JSON, images and empty bodies,
     and nothing but `ParseError` for any other bytes.
     """
-    _check_bytes(data)
-    try:
-        return _parse(bytes(data), url=url, content_type=content_type, sitemap=False)
-    except ParseError:
-        raise
-    except Exception as exc:  # the contract: whatever the bytes, only ParseError leaves
-        raise ParseError(f"{url or 'document'}: unreadable feed ({type(exc).__name__}: {exc})", source=url) from exc
+    return _parse_guarded(data, url=url, content_type=content_type, sitemap=False)
 
 
 def parse_sitemap(data: bytes, *, url: str | None = None) -> ParsedFeed:
     """Parse a Google News sitemap (`<urlset>` of `<url><loc>` with `<news:news>`)."""
-    _check_bytes(data)
-    try:
-        return _parse(bytes(data), url=url, content_type=None, sitemap=True)
-    except ParseError:
-        raise
-    except Exception as exc:  # as parse_feed
-        raise ParseError(f"{url or 'document'}: unreadable sitemap ({type(exc).__name__}: {exc})", source=url) from exc
+    return _parse_guarded(data, url=url, content_type=None, sitemap=True)
 
 
-def _check_bytes(data: object) -> None:
+def _parse_guarded(data: bytes, *, url: str | None, content_type: str | None, sitemap: bool) -> ParsedFeed:
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"parse_feed() wants the response body as bytes, not {type(data).__name__}")
+    try:
+        return _parse(bytes(data), url=url, content_type=content_type, sitemap=sitemap)
+    except ParseError:
+        raise
+    except Exception as exc:  # the contract: whatever the bytes, only ParseError leaves
+        what = "sitemap" if sitemap else "feed"
+        raise ParseError(f"{url or 'document'}: unreadable {what} ({type(exc).__name__}: {exc})", source=url) from exc
 
 
 def _parse(data: bytes, *, url: str | None, content_type: str | None, sitemap: bool) -> ParsedFeed:
