@@ -106,6 +106,7 @@ class _Found:
     fresh: bool = False  # the sentence opens a new development ("Trong một diễn biến khác, ...")
     scene: bool = False  # named as a scene ("trong cuộc họp"): kept even with no date or count
     cumulative: bool = False  # a running toll ("kể từ khi ..."), never another event's count
+    reported: bool = False  # dated only by its report ("Theo CNN, ngày 19-11, ... đã bị bắt"): may repeat an earlier day
 
 
 # Who said it: "X ngày D cho biết ... đã bắt giữ": D is when it was reported, not when it happened.
@@ -124,7 +125,11 @@ def _report_date(sentence: str, d: DateSpan, t: Trigger, triggers: list[Trigger]
     biết cảnh sát đã bắt giữ"), or right after one ("cho biết hôm 7/4 rằng ... ngày 5/4")."""
     if t.type in _SPEECH_ACTS:
         return False
-    if _ATTRIBUTION.match(sentence, clause_start(sentence, d[0])) and d[1] <= t.start:
+    cs = clause_start(sentence, d[0])
+    if _ATTRIBUTION.match(sentence, cs) and d[1] <= t.start:
+        return True
+    head = sentence[:cs]  # "Theo Đài CNN, ngày 19-11, ...": the date right after the attribution
+    if _ATTRIBUTION.match(head) and head.count(",") == 1 and not sentence[cs : d[0]].strip() and d[1] <= t.start:
         return True
     for r in _REPORTING.finditer(sentence, 0, t.start):
         between = [o for o in triggers if d[1] <= o.start < r.start()]
@@ -135,22 +140,23 @@ def _report_date(sentence: str, d: DateSpan, t: Trigger, triggers: list[Trigger]
     return False
 
 
-def _pick_date(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence: str) -> str | None:
+def _pick_date(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence: str) -> tuple[str | None, bool]:
     """The trigger's own clause; else the last date before it; else a later date that belongs
     to no other trigger's clause ("..., theo tuyên bố của GNA hôm 2/6"). The date of the report
     ("X cho biết hôm 7/4 rằng ... ngày 5/4", "Theo NATO ngày 22-11, ... hôm 21-11") gives way to
     the happening's own date, and is used only when there is no other; a happening only named
-    ("lệnh cấm vận") takes a date from its own clause only."""
+    ("lệnh cấm vận") takes a date from its own clause only. Also says whether the date is the report's."""
     t = triggers[i]
     own = [d for d in dates if d[2] and not _report_date(sentence, d, t, triggers)]
     generic = t.nominal and bool(_GENERIC.search(sentence, max(0, t.start - 24), t.start))
     if generic:  # "các cuộc tấn công khủng bố", "lệnh cấm vận": its own clause's date or none
         cs, ce = clause_start(sentence, t.start), clause_end(sentence, t.end)
-        return next((d[2] for d in own if cs <= d[0] < ce), None)
+        return next((d[2] for d in own if cs <= d[0] < ce), None), False
     day = _pick_from(own, triggers, i, sentence)
     if day is None and (t.setting or not t.nominal) and len(own) < len([d for d in dates if d[2]]):
         day = _pick_from(dates, triggers, i, sentence)  # only the report's date: the best estimate there is
-    return day
+        return day, day is not None
+    return day, False
 
 
 def _pick_from(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence: str) -> str | None:
@@ -221,7 +227,7 @@ def _casualty_date(dates: list[DateSpan], casualties: list[Casualty]) -> str | N
 
 def _sentence_events(
     sentence: str, pub: datetime | None, previous: str | None, aliases: Aliases, article: str | None
-) -> tuple[list[tuple[Event, bool, bool]], str | None]:
+) -> tuple[list[tuple[Event, bool, bool, bool]], str | None]:
     """The events one sentence asserts, each with its "nominal" and "scene" flags; and the last date named."""
     dates = find_dates(sentence, pub, previous)
     last = next((d[2] for d in reversed(dates) if d[2]), previous)
@@ -243,7 +249,7 @@ def _sentence_events(
                    tuple(dict.fromkeys(m.name for m in mentions if m.role == "actor")),
                    counts[-1].get("killed"), counts[-1].get("injured"), sentence.strip(),
                    is_background(day, any(d[3] for d in dates), local_day(pub)), article)  # fmt: skip
-        out.append((ev, False, False))
+        out.append((ev, False, False, False))
     return out, last
 
 
@@ -261,10 +267,10 @@ def _group_event(
     sentence: str, type_: str, idxs: list[int], triggers: list[Trigger], dates: list[DateSpan],
     mentions: list[Mention], counts: dict[int, dict[str, int]], pub: datetime | None, aliases: Aliases,
     article: str | None,
-) -> tuple[Event, bool, bool]:  # fmt: skip
+) -> tuple[Event, bool, bool, bool]:  # fmt: skip
     """One event from the triggers of one type in a sentence (they name one happening)."""
     spans = [(clause_start(sentence, triggers[i].start), clause_end(sentence, triggers[i].end)) for i in idxs]
-    day = next((d for i in idxs if (d := _pick_date(dates, triggers, i, sentence))), None)
+    day, reported = next((p for i in idxs if (p := _pick_date(dates, triggers, i, sentence))[0]), (None, False))
     history = any(h and any(cs <= s < ce for cs, ce in spans) for s, _e, _d, h in dates) or any(
         _history_before(sentence, dates, triggers[i].start) for i in idxs
     )
@@ -276,7 +282,8 @@ def _group_event(
         killed=killed if killed >= 0 else None, injured=injured if injured >= 0 else None,
         evidence=sentence.strip(), background=is_background(day, history, local_day(pub)), article=article,
     )  # fmt: skip
-    return ev, all(triggers[i].nominal or triggers[i].since for i in idxs), any(triggers[i].setting for i in idxs)
+    nominal = all(triggers[i].nominal or triggers[i].since for i in idxs)
+    return ev, nominal, any(triggers[i].setting for i in idxs), reported
 
 
 # --------------------------------------------------------------------------- one article
@@ -344,16 +351,18 @@ def _repeats(old: Event, new: Event, aliases: Aliases) -> bool:
 
 
 def _target(events: list[Event], f: _Found, published: datetime | None, aliases: Aliases) -> int | None:
-    """The earlier event a new sentence's event adds to, if any."""
-    ev = f.event
+    """The earlier event a new sentence's event adds to, if any. A date that is only the
+    report's does not keep a mention apart from the happening reported before."""
+    first = replace(f.event, date=None) if f.reported else f.event
+    ev = first
     for i in range(len(events) - 1, -1, -1):
         old = events[i]
         if old.background and not ev.background:
             continue  # history is not what a new mention names
         if _is_strike_again(old, f):  # "đã tấn công khu vực quân sự của sân bay" after the airstrike on it
-            ev = replace(f.event, type=old.type)
+            ev = replace(first, type=old.type)
         if not same_in_article(old, ev, published, aliases) or _conflicting_counts(old, ev):
-            ev = f.event
+            ev = first
             continue
         if f.fresh:
             return None
@@ -385,21 +394,22 @@ def _is_strike_again(old: Event, f: _Found) -> bool:
 
 
 def _toll_target(events: list[Event], where: list[int], f: _Found) -> int | None:
-    """The recent event (two sentences back at most) a casualty-only sentence completes."""
+    """The recent event (two sentences back at most) a casualty-only sentence completes: of one
+    sentence's events, the first named ("đã tấn công ... và đụng độ đã xảy ra": the attack)."""
     ev = f.event
+    fits = []
     for i in range(len(events) - 1, -1, -1):
         old = events[i]
-        if f.index - where[i] > 2:
-            break
-        if where[i] == f.index:
-            continue  # the sentence's own events got their counts already
+        if f.index - where[i] > 2 or where[i] == f.index:
+            continue  # too far back; or the sentence's own events, which got their counts already
         if old.type not in _TOLL_TYPES and old.type != "casualties":
             continue
         if (f.cumulative and old.type != "casualties") or (old.date and ev.date and old.date != ev.date):
             continue
         if not _conflicting_counts(old, ev):
-            return i
-    return None
+            fits.append(i)
+    latest = max((where[i] for i in fits), default=None)
+    return min((i for i in fits if where[i] == latest), default=None)
 
 
 def _fold_body(found: list[_Found], published: datetime | None, aliases: Aliases) -> list[Event]:
@@ -482,7 +492,8 @@ def _scan(text: str, published: datetime | None, aliases: Aliases, article: str 
             continue
         fresh, cumulative = bool(_FRESH.match(sentence)), bool(CUMULATIVE.search(sentence))
         found.extend(
-            _Found(ev, nominal, index, fresh=fresh, scene=scene, cumulative=cumulative) for ev, nominal, scene in events
+            _Found(ev, nominal, index, fresh=fresh, scene=scene, cumulative=cumulative, reported=reported)
+            for ev, nominal, scene, reported in events
         )
     return found
 
