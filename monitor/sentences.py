@@ -1,0 +1,306 @@
+"""One sentence's events (issue 5): which happenings a sentence asserts, with their dates,
+places, actors and counts. `monitor.events` folds them into an article's events.
+
+    split_sentences(text)                  sentences, never inside "5.300" or "TP. HCM"
+    scan(text, published, aliases, key)    every sentence's events, each with how it names them
+                                           (asserted, only named, a scene, a running toll, ...)
+
+Which date is an event's (`_pick_date`): its own clause's; the report's date ("X ngày D cho
+biết ...") only when the happening has none. Which sentences assert nothing (`_opinion`,
+`monitor.triggers.is_asserted`): questions, opinions and analyses, plans, conditions, denials.
+Appeals and meetings need an actor. Pure functions; nothing here raises on any text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from monitor.aliases import Aliases, Mention
+from monitor.models import Event
+from monitor.text import normalize
+from monitor.triggers import (
+    CUMULATIVE,
+    HARD_BREAK_RE,
+    Casualty,
+    Trigger,
+    clause_end,
+    clause_start,
+    find_casualties,
+    find_triggers,
+)
+from monitor.vndates import find_dates, is_background, local_day, resolve_date
+
+__all__ = ["TOLL_TYPES", "VIOLENT", "WHEN", "DateSpan", "Found", "scan", "split_sentences"]
+
+# --------------------------------------------------------------------------- sentences
+
+_ABBREV = frozenset(
+    ["tp", "ts", "ths", "pgs", "gs", "bs", "ks", "ls", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "no", "vs", "v.v", "tr", "q", "p", "tt", "ncs", "ctv", "ubnd", "hđnd", "mt"]
+)
+_SPLIT = re.compile(r"(?<=[.!?…])(?P<close>[\"”’)\]]*)\s+(?=\S)")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of `text`: paragraphs (lines) split after . ! ? … before a capital or digit.
+
+    Never inside "5.300", "1,2" or "TP.HCM" (no space follows the dot), nor after an
+    abbreviation ("TP. HCM", "ông J. Smith", "v.v.").
+    """
+    out: list[str] = []
+    for para in (text or "").splitlines():
+        start = 0
+        for m in _SPLIT.finditer(para):
+            cut = m.start() + len(m.group("close"))
+            nxt = para[m.end() : m.end() + 3].lstrip("\"“‘([")[:1]
+            if not (nxt.isupper() or nxt.isdigit()):
+                continue
+            head = para[start : m.start()].rstrip()
+            last = head.rsplit(None, 1)[-1] if head.split() else ""
+            word = last.rstrip(".").lower()
+            if word in _ABBREV or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:\w\.)+\w?", word):
+                continue
+            out.append(para[start:cut].strip())
+            start = m.end()
+        out.append(para[start:].strip())
+    return [s for s in out if s]
+
+
+# --------------------------------------------------------------------------- one sentence
+
+VIOLENT = ("attack", "airstrike", "clash", "capture", "disaster", "arrest", "protest")
+TOLL_TYPES = ("attack", "airstrike", "clash", "capture", "disaster", "protest")  # an arrest kills no one
+_NEEDS_ACTOR = ("appeal", "meeting")  # "yêu cầu các phương tiện chuyển hướng" (a road sign) is no diplomacy
+_SKIP_LINE = re.compile(r"(?i)^\W*(?:xem thêm|đọc thêm|tin liên quan|video:)")
+_FRESH = re.compile(r"(?i)^\W*(?:trong (?:một )?diễn biến khác|trước đó cùng ngày|sau đó cùng ngày|cũng trong ngày)")
+
+DateSpan = tuple[int, int, str | None, bool]
+
+
+@dataclass(frozen=True)
+class Found:
+    event: Event
+    nominal: bool  # only named ("cuộc không kích nói trên"), not asserted afresh
+    index: int  # sentence number within its section
+    fresh: bool = False  # the sentence opens a new development ("Trong một diễn biến khác, ...")
+    scene: bool = False  # named as a scene ("trong cuộc họp"): kept even with no date or count
+    cumulative: bool = False  # a running toll ("kể từ khi ..."), never another event's count
+    reported: bool = False  # dated only by its report ("Theo CNN, ngày 19-11, ... đã bị bắt"): may repeat an earlier day
+
+
+# Who said it: "X ngày D cho biết ... đã bắt giữ": D is when it was reported, not when it happened.
+_REPORTING = re.compile(
+    r"(?i)(?<!\w)(?:cho biết|cho hay|đưa tin|thông báo|xác nhận|tuyên bố|công bố|khẳng định|dẫn lời|trích lời|"
+    r"loan tin|báo cáo|nói|tiết lộ|thừa nhận)(?!\w)"
+)
+_ATTRIBUTION = re.compile(r"(?i)^\W*theo(?!\w)")  # "Theo thông tin từ NATO ngày 22-11, ...": a report date
+_GENERIC = re.compile(r"(?i)(?<!\w)(?:(?:các|những|nhiều)\s+(?:cuộc|vụ|trận|đợt)|lệnh|biện pháp)\s+$")
+_SPEECH_ACTS = ("appeal", "agreement", "sanction", "election")  # saying it is the happening: its date is the event's
+
+
+def _report_date(sentence: str, d: DateSpan, t: Trigger, triggers: list[Trigger]) -> bool:
+    """A date that belongs to the report of a happening, not to the happening: in a "Theo ..."
+    attribution, before a reporting verb that introduces the trigger ("Laos Post ngày 26-11 cho
+    biết cảnh sát đã bắt giữ"), or right after one ("cho biết hôm 7/4 rằng ... ngày 5/4")."""
+    if t.type in _SPEECH_ACTS:
+        return False
+    cs = clause_start(sentence, d[0])
+    if _ATTRIBUTION.match(sentence, cs) and d[1] <= t.start:
+        return True
+    head = sentence[:cs]  # "Theo Đài CNN, ngày 19-11, ...": the date right after the attribution
+    if _ATTRIBUTION.match(head) and head.count(",") == 1 and not sentence[cs : d[0]].strip() and d[1] <= t.start:
+        return True
+    for r in _REPORTING.finditer(sentence, 0, t.start):
+        between = [o for o in triggers if d[1] <= o.start < r.start()]
+        if d[1] <= r.start() and r.start() - d[1] <= 80 and not between:
+            return True
+        if r.end() <= d[0] and len(sentence[r.end() : d[0]].split()) <= 3 and re.match(r"\W*rằng(?!\w)", sentence[d[1] :]):
+            return True
+    return False
+
+
+def _pick_date(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence: str) -> tuple[str | None, bool]:
+    """The trigger's own clause; else the last date before it; else a later date that belongs
+    to no other trigger's clause ("..., theo tuyên bố của GNA hôm 2/6"). The date of the report
+    ("X cho biết hôm 7/4 rằng ... ngày 5/4", "Theo NATO ngày 22-11, ... hôm 21-11") gives way to
+    the happening's own date, and is used only when there is no other; a happening only named
+    ("lệnh cấm vận") takes a date from its own clause only. Also says whether the date is the report's."""
+    t = triggers[i]
+    own = [d for d in dates if d[2] and not _report_date(sentence, d, t, triggers)]
+    generic = t.nominal and bool(_GENERIC.search(sentence, max(0, t.start - 24), t.start))
+    if generic:  # "các cuộc tấn công khủng bố", "lệnh cấm vận": its own clause's date or none
+        cs, ce = clause_start(sentence, t.start), clause_end(sentence, t.end)
+        return next((d[2] for d in own if cs <= d[0] < ce), None), False
+    day = _pick_from(own, triggers, i, sentence)
+    if day is None and (t.setting or not t.nominal) and len(own) < len([d for d in dates if d[2]]):
+        day = _pick_from(dates, triggers, i, sentence)  # only the report's date: the best estimate there is
+        return day, day is not None
+    return day, False
+
+
+def _pick_from(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence: str) -> str | None:
+    t = triggers[i]
+    cs, ce = clause_start(sentence, t.start), clause_end(sentence, t.end)
+    inside = [d for d in dates if cs <= d[0] < ce and d[2]]
+    if inside:
+        return min(inside, key=lambda d: abs(d[0] - t.start))[2]
+    if t.since:
+        return None
+    before = [d for d in dates if d[1] <= t.start and d[2]]
+    if before:
+        return before[-1][2]
+    others = [(clause_start(sentence, o.start), clause_end(sentence, o.end)) for j, o in enumerate(triggers) if j != i]
+    after = [d for d in dates if d[0] >= ce and d[2] and not any(s <= d[0] < e for s, e in others)]
+    return after[0][2] if after else None
+
+
+def _pick(mentions: list[Mention], role: str, spans: list[tuple[int, int]]) -> list[Mention]:
+    own = [m for m in mentions if m.role == role and any(s <= m.start < e for s, e in spans)]
+    return own or [m for m in mentions if m.role == role]
+
+
+def _best_place(places: list[Mention], aliases: Aliases) -> str | None:
+    return max(places, key=lambda m: aliases.place_depth(m.name)).name if places else None
+
+
+
+_OPINION = re.compile(
+    r"(?i)(?<!\w)(?:nhận định|cho rằng|đánh giá|dự báo|dự đoán|phân tích|bình luận|(?<!đưa )(?<!loan )(?<!thông )(?<!nguồn )tin rằng|nghĩ rằng|lo ngại|e ngại|"
+    r"lo sợ|nghi ngờ|bị (?:cáo )?buộc tội|bị cáo buộc|với cáo buộc)(?!\w)"
+)
+
+
+def _opinion(sentence: str, t: Trigger) -> bool:
+    """A question ("Vì sao ...?", "... sẽ thất bại?"), or a happening inside an opinion, an
+    analysis or an accusation ("Giới quan sát nhận định ...", "Mỹ cho rằng ..."): not asserted
+    by the article. Appeals are speech themselves and stay."""
+    if t.type == "appeal":
+        return False
+    if sentence.rstrip(" \"”’)").endswith("?"):
+        return True
+    head = sentence[clause_start(sentence, 0) : t.start]
+    m = next(reversed(list(_OPINION.finditer(head))), None)
+    return m is not None and not HARD_BREAK_RE.search(sentence, m.end(), t.start)
+
+
+def _attach_counts(casualties: list[Casualty], triggers: list[Trigger], sentence: str) -> dict[int, dict[str, int]]:
+    """Counts per trigger index: the nearest violent trigger in the same stretch of the sentence
+    (not across "trong khi", "nhưng"; not a "kể từ khi" reference), else under -1: no event."""
+    out: dict[int, dict[str, int]] = {}
+    for c in casualties:
+        if c.count is None:
+            continue
+        lo, hi = clause_start(sentence, c.start, HARD_BREAK_RE), clause_end(sentence, c.start, HARD_BREAK_RE)
+        near = [i for i, t in enumerate(triggers) if t.type in TOLL_TYPES and not t.since and lo <= t.start < hi]
+        key = min(near, key=lambda i: abs(triggers[i].start - c.start)) if near else -1
+        slot = out.setdefault(key, {})
+        slot[c.kind] = max(slot.get(c.kind, 0), c.count)
+    return out
+
+
+def _casualty_date(dates: list[DateSpan], casualties: list[Casualty]) -> str | None:
+    first = min((c.start for c in casualties if c.count is not None), default=0)
+    before = [d for d in dates if d[1] <= first and d[2]]
+    return before[-1][2] if before else None
+
+
+def _sentence_events(
+    sentence: str, pub: datetime | None, previous: str | None, aliases: Aliases, article: str | None
+) -> tuple[list[tuple[Event, bool, bool, bool]], str | None]:
+    """The events one sentence asserts, each with its "nominal" and "scene" flags; and the last date named."""
+    dates = find_dates(sentence, pub, previous)
+    last = next((d[2] for d in reversed(dates) if d[2]), previous)
+    mentions = aliases.find(sentence)
+    triggers = [t for t in find_triggers(sentence, [(m.start, m.end) for m in mentions]) if not _opinion(sentence, t)]
+    casualties = find_casualties(sentence, [(s, e) for s, e, *_ in dates])
+    if not triggers and not any(c.count is not None for c in casualties):
+        return [], last
+    counts = _attach_counts(casualties, triggers, sentence)
+    groups: dict[str, list[int]] = {}
+    for i, t in enumerate(triggers):
+        groups.setdefault(t.type, []).append(i)
+    out = [_group_event(sentence, type_, idxs, triggers, dates, mentions, counts, pub, aliases, article)
+           for type_, idxs in groups.items()]  # fmt: skip
+    out = [o for o in out if o[0].type not in _NEEDS_ACTOR or o[0].actors]
+    if -1 in counts:
+        day = _casualty_date(dates, casualties)
+        ev = Event("casualties", day, _best_place(_pick(mentions, "place", []), aliases),
+                   tuple(dict.fromkeys(m.name for m in mentions if m.role == "actor")),
+                   counts[-1].get("killed"), counts[-1].get("injured"), sentence.strip(),
+                   is_background(day, any(d[3] for d in dates), local_day(pub)), article)  # fmt: skip
+        out.append((ev, False, False, False))
+    return out, last
+
+
+def _history_before(sentence: str, dates: list[DateSpan], pos: int) -> bool:
+    """"Năm 2011, NATO không kích Libya": a past year opening the stretch of the sentence that
+    holds the trigger dates it, unless a day is named in between."""
+    for start, e, _d, h in dates:
+        since = re.search(r"(?i)(?<!\w)(?:kể từ|từ khi|từ|sau khi|trước khi)(?!\w)", sentence[clause_start(sentence, start) : start])
+        if h and e <= pos and not since and not HARD_BREAK_RE.search(sentence, e, pos):
+            return not any(e <= s2 < pos and d2 for s2, _e2, d2, _h2 in dates)
+    return False
+
+
+def _group_event(
+    sentence: str, type_: str, idxs: list[int], triggers: list[Trigger], dates: list[DateSpan],
+    mentions: list[Mention], counts: dict[int, dict[str, int]], pub: datetime | None, aliases: Aliases,
+    article: str | None,
+) -> tuple[Event, bool, bool, bool]:  # fmt: skip
+    """One event from the triggers of one type in a sentence (they name one happening)."""
+    spans = [(clause_start(sentence, triggers[i].start), clause_end(sentence, triggers[i].end)) for i in idxs]
+    day, reported = next((p for i in idxs if (p := _pick_date(dates, triggers, i, sentence))[0]), (None, False))
+    history = any(h and any(cs <= s < ce for cs, ce in spans) for s, _e, _d, h in dates) or any(
+        _history_before(sentence, dates, triggers[i].start) for i in idxs
+    )
+    killed = max((counts.get(i, {}).get("killed", -1) for i in idxs), default=-1)
+    injured = max((counts.get(i, {}).get("injured", -1) for i in idxs), default=-1)
+    ev = Event(
+        type=type_, date=day, place=_best_place(_pick(mentions, "place", spans), aliases),
+        actors=tuple(dict.fromkeys(m.name for m in _pick(mentions, "actor", spans))),
+        killed=killed if killed >= 0 else None, injured=injured if injured >= 0 else None,
+        evidence=sentence.strip(), background=is_background(day, history, local_day(pub)), article=article,
+    )  # fmt: skip
+    nominal = all(triggers[i].nominal or triggers[i].since for i in idxs)
+    return ev, nominal, any(triggers[i].setting for i in idxs), reported
+
+
+
+WHEN = "_when"  # internal: a sentence that only dates the happening just reported
+
+
+def _teaser(sentence: str) -> bool:
+    """A related article's title glued to its summary, as VietNamNet bodies end ("... kêu gọi dân
+    Mỹ kiên địnhTổng thống Mỹ ..."): a Vietnamese word running into a capitalised one."""
+    for word in sentence.split():
+        if word.isascii():
+            continue  # "YouTube", "McCright", "iPhone"
+        for i in range(2, len(word) - 1):
+            if word[i].isupper() and word[i - 1].islower() and word[i - 2].islower() and word[i + 1].islower():
+                return True
+    return False
+
+
+_INCIDENT = re.compile(r"(?i)^\W*(?:vụ việc|sự việc|vụ án|sự cố)(?:\s+\w+){0,2}\s+(?:xảy ra|diễn ra)(?!\w)")
+
+
+def scan(text: str, published: datetime | None, aliases: Aliases, article: str | None) -> list[Found]:
+    found: list[Found] = []
+    previous: str | None = None
+    for index, sentence in enumerate(split_sentences(normalize(text or ""))):
+        if _SKIP_LINE.match(sentence) or _teaser(sentence):
+            continue
+        events, previous = _sentence_events(sentence, published, previous, aliases, article)
+        if not events and _INCIDENT.match(sentence) and (day := resolve_date(sentence, published, None)):
+            # "Vụ việc xảy ra vào lúc 22h44 ngày 29/3": the date of the happening just reported
+            found.append(Found(Event(WHEN, day, None, (), None, None, sentence), False, index))
+            continue
+        fresh, cumulative = bool(_FRESH.match(sentence)), bool(CUMULATIVE.search(sentence))
+        found.extend(
+            Found(ev, nominal, index, fresh=fresh, scene=scene, cumulative=cumulative, reported=reported)
+            for ev, nominal, scene, reported in events
+        )
+    return found
+
+
