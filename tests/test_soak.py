@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import statistics
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -37,8 +38,16 @@ def rss_memory() -> int:
         return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) * 1024
 
 
-def open_fds() -> int:
-    return len(os.listdir("/proc/self/fd"))
+def open_fds() -> tuple[int, int]:
+    """(all descriptors, those that are not sockets). Sockets come and go with the connection pool
+    and with the test server, which shares this process; files and pipes must not change at all."""
+    targets = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            targets.append(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:
+            continue
+    return len(targets), sum(not t.startswith("socket:") for t in targets)
 
 
 def feed_route(n: int, clock: Clock) -> Any:
@@ -78,7 +87,7 @@ def test_memory_and_descriptors_stay_flat_over_simulated_hours(tmp_path: Path, h
     )
     config = load_config(config_path)
     store = Store.open(config.database)
-    samples: list[tuple[int, int]] = []
+    samples: list[tuple[int, int, int]] = []
     alerts = 0
 
     async def soak() -> None:
@@ -93,19 +102,24 @@ def test_memory_and_descriptors_stay_flat_over_simulated_hours(tmp_path: Path, h
                 http_server.requests.clear()
                 http_server.posts.clear()
                 if cycle >= WARMUP - 1:
-                    samples.append((rss_memory(), open_fds()))
+                    samples.append((rss_memory(), *open_fds()))
                 clock.now += 600 * 1.11  # past the interval and its jitter: every feed is due again
         finally:
             await ctx.fetcher.aclose()
 
     asyncio.run(soak())
-    (mem0, fd0), (mem1, fd1) = samples[0], samples[-1]
+    start, end = samples[:5], samples[-5:]  # medians of five cycles at each end: sockets fluctuate
+    mem0, mem1 = (statistics.median(s[0] for s in w) for w in (start, end))
+    fd0, fd1 = (statistics.median(s[1] for s in w) for w in (start, end))
+    files0, files1 = start[0][2], end[-1][2]
     articles = store.counts()["articles"]
     store.close()
     digest = hashlib.sha256(str(samples).encode()).hexdigest()[:8]
     print(f"soak {digest}: {FEEDS} feeds, {CYCLES} cycles, {articles} articles; "
-          f"{alerts} alerts; RSS {mem0 / 2**20:.1f} -> {mem1 / 2**20:.1f} MiB, fds {fd0} -> {fd1}")
+          f"{alerts} alerts; RSS {mem0 / 2**20:.1f} -> {mem1 / 2**20:.1f} MiB, descriptors {fd0} -> {fd1} "
+          f"(files and pipes {files0} -> {files1})")
     assert articles > FEEDS * 5  # items really appeared over time
     assert alerts > 0  # and alerts flowed
     assert mem1 <= mem0 * 1.10, f"memory grew from {mem0} to {mem1}"
     assert fd1 <= fd0 * 1.10 + 2, f"descriptors grew from {fd0} to {fd1}"
+    assert files1 == files0, f"files and pipes went from {files0} to {files1}: a leak"
