@@ -174,9 +174,9 @@ def _why(article: Article, matches: Sequence[tuple[Topic, Match]], t: Mapping[st
         hits, seen = [], set()
         for hit in match.hits:
             snippet = hit.snippet or _snippet(article, hit.field, hit.start, hit.end)
-            if (hit.term, snippet) in seen or len(hits) >= MAX_HITS_PER_TOPIC:
-                continue
-            seen.add((hit.term, snippet))
+            if (hit.field, snippet) in seen or len(hits) >= MAX_HITS_PER_TOPIC:
+                continue  # two terms in one sentence: the sentence is shown once (the terms are listed above)
+            seen.add((hit.field, snippet))
             hits.append({"term": hit.term, "field": t.get(hit.field, hit.field), "snippet": snippet})
         topics.append({"name": topic.name, "terms": list(match.terms), "hits": hits})
     return topics

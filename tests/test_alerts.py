@@ -599,3 +599,14 @@ def test_public_names() -> None:
         "render_article_alert", "render_event_alert", "render_test_message", "render_update_alert", "send",
     ]
     assert all(hasattr(alerts, name) for name in alerts.__all__)
+
+
+def test_a_sentence_with_two_matched_terms_is_shown_once() -> None:
+    from monitor.models import Article, Hit, Match, Topic
+
+    title = "Haftar tuyên bố về Tripoli"
+    article = Article(key="k", url="https://example.vn/a.html", title=title, summary="", feed="F")
+    match = Match("libya", (Hit("Haftar", "title", 0, 6, title), Hit("Tripoli", "title", 19, 26, title)))
+    body = render_article_alert(article, [(Topic("libya", "Libya", terms=("Haftar", "Tripoli")), match)]).body
+    assert body.count(f"«{title}»") == 1
+    assert "Haftar, Tripoli" in body
