@@ -212,7 +212,8 @@ def render_event_alert(article: Article, topic: Topic, events: Sequence[Event], 
     shown = [_event_context(e, language) for e in events]
     if len(shown) == 1:
         ev = shown[0]
-        what = f"{t['event_new']}: {ev['type']}" + (f" {t['in']} {ev['place']}" if ev["place"] else "")
+        # with no place, the article's title is what tells the reader which happening this is
+        what = f"{t['event_new']}: {ev['type']}" + (f" {t['in']} {ev['place']}" if ev["place"] else f" — {article.title}")
     else:
         what = f"{len(shown)} {t['events_new']}: {article.title}"
     context = {**_article_context(article), "topic": topic.name, "events": shown}

@@ -158,7 +158,7 @@ VI_TYPES = {
 def test_every_event_type_has_its_vietnamese_label(kind: str, label: str) -> None:
     event = Event(type=kind, date=None, place=None, actors=(), killed=None, injured=None, evidence="")
     msg = render_event_alert(ARTICLE, LIBYA, [event])
-    assert msg.title == f"[Libya – tướng Haftar] Sự kiện mới: {label}"
+    assert msg.title == f"[Libya – tướng Haftar] Sự kiện mới: {label} — {ARTICLE.title}"  # no place: the headline
     assert msg.body.startswith(f"Sự kiện mới: {label}\n\nChủ đề:")  # no empty date/place/count lines
 
 
