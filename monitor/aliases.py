@@ -45,6 +45,7 @@ class Aliases:
     surface: dict[str, tuple[str, str]]  # normalised alias → (role, canonical)
     not_followed_by: dict[str, frozenset[str]]  # canonical → syllables that veto a match
     seats: frozenset[str] = frozenset()  # capitals that also name their government ("Kiev yêu cầu")
+    orgs: frozenset[str] = frozenset()  # international organisations (EU, NATO, G20): in every other story
     _regex: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -56,6 +57,7 @@ class Aliases:
         surface = dict(base.surface) if base else {}
         stops = dict(base.not_followed_by) if base else {}
         seats = set(base.seats) if base else set()
+        orgs = set(base.orgs) if base else set()
         for role, rows, parents, up in (("place", data.get("place", []), place_parent, "in"),
                                         ("actor", data.get("actor", []), actor_parent, "member_of")):
             for row in rows:
@@ -65,11 +67,13 @@ class Aliases:
                     countries.add(name)
                 if row.get("seat"):
                     seats.add(name)
+                if row.get("kind") == "org":
+                    orgs.add(name)
                 if row.get("not_followed_by"):
                     stops[name] = frozenset(normalize(s) for s in row["not_followed_by"])
                 for alias in [row["name"], *row.get("aliases", [])]:
                     surface[_alias_key(normalize(alias))] = (role, name)
-        return cls(place_parent, actor_parent, frozenset(countries), surface, stops, frozenset(seats))
+        return cls(place_parent, actor_parent, frozenset(countries), surface, stops, frozenset(seats), frozenset(orgs))
 
     def extended(self, toml_text: str) -> Aliases:
         """This table plus the rows of another (a topic's own actors and places)."""
