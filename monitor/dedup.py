@@ -145,11 +145,12 @@ def _agree_on_something(a: Event, b: Event, table: Aliases) -> bool:
 
 
 def _speaks_for(person: Event, country: Event, broad: frozenset[str], table: Aliases) -> bool:
-    """Lavrov's appeal and "Nga"'s appeal: one side has local actors, and all the other side's
-    actors are what they speak for."""
+    """Lavrov's appeal and "Nga"'s appeal: all the other side's actors are what one local actor
+    of this side speaks for (Putin's warning is not Ukraine's and Russia's call)."""
     local = [x for x in person.actors if x not in broad]
-    speaks = set().union(*(table.actor_closure(x) for x in local)) if local else set()
-    return bool(local) and bool(country.actors) and all(y in broad and y in speaks for y in country.actors)
+    return bool(country.actors) and any(
+        all(y in broad and y in table.actor_closure(x) for y in country.actors) for x in local
+    )
 
 
 def _distinct(actors: list[str], table: Aliases) -> list[str]:
