@@ -40,9 +40,9 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                 r"(?<!lãnh thổ )(?<!vùng đất )(?<!lãnh thổ mà )chiếm(?! được| \d| khoảng| gần| hơn| tới| phần| đa| ưu| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
                 r"| tỷ| tỉ| một| hai| ba)",
                 r"giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi)"),
-    "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )yêu cầu(?! của| bị| được| này| đó)", "cảnh báo",
+    "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )yêu cầu(?! của| bị| được| này| đó)",
                r"(?<!lời )đề nghị(?! không nêu tên| giấu tên| không tiết lộ| không nêu danh)", "hối thúc", "thúc giục",
-               "lên án", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
+               "lên án", r"(?<!có )(?<!các )(?<!những )(?<!lời )cảnh báo(?! không kích| phòng không| sóng thần| sớm)", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
     "meeting": (r"(?<!tụ )họp(?! báo)", "hội nghị", "hội đàm", "hội kiến", "điện đàm", "đàm phán", "thảo luận",
                 r"gặp(?= gỡ| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))"),
     "agreement": (r"(?<!bên )ký kết", r"ký(?= (?:hiệp|thỏa|văn kiện|bản ghi nhớ|hợp đồng|tuyên bố))",
@@ -186,6 +186,8 @@ def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list
         nominal = named and not (_LIGHT_VERB.search(head) or took_place)
         if type_ != "appeal" and m.start() > appeal_at and not (named or took_place):
             continue  # the content of an appeal, not a happening
+        if type_ == "appeal" and not named and len(sentence[m.end() : clause_end(sentence, m.end())].split()) < 2:
+            continue  # an appeal names whom it addresses or what it asks: "Nga cảnh báo." alone is no news
         cs = clause_start(sentence, m.start())
         if type_ == "attack" and m.group().lower().endswith("công") and _UAV.search(sentence, cs, m.end() + 30):
             type_ = "airstrike"  # "UAV ... tấn công": an attack from the air

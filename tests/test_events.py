@@ -342,6 +342,18 @@ def test_clauses_that_assert_no_happening(text: str) -> None:
     assert [k for k in _kinds(text=text) if k[0] != "appeal"] == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Đại sứ quán Mỹ ở Ukraine khuyến cáo công dân Mỹ trú ẩn trong trường hợp có cảnh báo không kích.",
+        "Nga cảnh báo.",  # no addressee, nothing asked
+        "Nhà Trắng đã ra tuyên bố, theo một quan chức đề nghị giấu tên.",
+    ],
+)
+def test_no_appeal_without_addressee_or_request(text: str) -> None:
+    assert _kinds(text=text) == []
+
+
 def test_a_threat_of_retaliation_is_an_appeal() -> None:
     assert [k[0] for k in _kinds(text="Nga tuyên bố sẽ trả đũa các quốc gia NATO hỗ trợ Ukraine.")] == ["appeal"]
 
