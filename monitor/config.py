@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import jinja2
 import jinja2.meta
 
+from monitor import sites
 from monitor.errors import ConfigError
 from monitor.models import Topic
 from monitor.sdnotify import secret
@@ -312,10 +313,22 @@ def _feed(table: Any, i: int, *, where: str, default_interval: float, secrets: s
         type=v["type"],
         fetch_articles=v["fetch_articles"],
         selectors={str(k): str(s) for k, s in v["selectors"].items()},
-        page_rule=v["page_rule"],
+        page_rule=_page_rule(v["page_rule"], url, where=where, label=label),
         enabled=v["enabled"],
         source=where,
     )
+
+
+def _page_rule(table: dict[str, Any], url: str, *, where: str, label: str) -> dict[str, Any]:
+    """A feed's override of the site rule for its article pages, checked now (bad keys, bad CSS)
+    rather than when the first page is read."""
+    if table:
+        try:
+            sites.rule_from_table(sites.host_of(url) or "page_rule", table, base=sites.site_rule(sites.host_of(url)))
+        except ConfigError as e:
+            detail = str(e).removeprefix("config: ").removeprefix(f"[{e.key}]: " if e.key else "")
+            raise ConfigError(f"{label}: page_rule: {detail}", path=where) from None
+    return table
 
 
 def _topic(table: Any, i: int, *, where: str) -> Topic:

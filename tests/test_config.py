@@ -109,6 +109,10 @@ def test_shipped_default_config_is_valid() -> None:
         ("[monitor]\ninclude = ['topics/*.toml']\n", "[monitor]\nmax_age = '1d'\n", "libya.toml: an included file may hold only"),
         ("[monitor]\nmax_age = '-1d'\n", None, "max_age = '-1d' is not a duration"),
         ("[monitor]\ntimezone = 'Mars/Olympus'\n", None, "timezone 'Mars/Olympus' is not a known IANA zone"),
+        ("[[feed]]\nname = 'A'\nurl = 'https://vnexpress.net/rss'\npage_rule = { body = 'p[[' }\n", None,
+         "[[feed]] 'A': page_rule: invalid CSS selector 'p[['"),
+        ("[[feed]]\nname = 'A'\nurl = 'https://vnexpress.net/rss'\npage_rule = { bodi = 'p' }\n", None,
+         "[[feed]] 'A': page_rule: unknown site-rule keys ['bodi']"),
     ],
 )
 def test_each_error_names_file_and_key(tmp_path: Path, main: str, topic: str | None, expected: str) -> None:
