@@ -53,6 +53,7 @@ from monitor.sites import (
     listing_rule,
     rule_from_table,
     site_rule,
+    split_spec,
 )
 
 __all__ = [
@@ -441,11 +442,19 @@ def _listing_entry(item: LexborNode, listing: ListingRule, url: str) -> Entry | 
         return None
     title = select_value(item, listing.title) if listing.title else ""
     title = title or node_text(link_node) or node_attr(link_node, "title")
-    published = None
-    if listing.time:
-        raw = select_value(item, listing.time)
-        published = parse_epoch(raw) if raw.isdigit() else parse_byline(raw)
-    return Entry(id=None, link=link, title=title, published=published)
+    return Entry(id=None, link=link, title=title, published=_listing_time(item, listing.time))
+
+
+def _listing_time(item: LexborNode, spec: str | None) -> datetime | None:
+    """The item's time; an element named without "@attr" gives its machine-readable `datetime`
+    attribute first (<time datetime="..."> whose text says "2 giờ trước")."""
+    if not spec:
+        return None
+    selector, attr = split_spec(spec)
+    raw = select_value(item, spec)
+    if attr is None:
+        raw = node_attr(item.css_first(selector), "datetime") or raw
+    return parse_epoch(raw) if raw.isdigit() else parse_byline(raw)
 
 
 def _generic_listing(tree: LexborHTMLParser, url: str) -> list[Entry]:

@@ -569,3 +569,12 @@ def test_run_extract_page_text_from_a_file(tmp_path: Path) -> None:
     assert f"url:           {url}\n" in text  # from the page's canonical URL
     assert "rule:          generic\n" in text and "warning:       site rule for vnexpress.net" in text
     assert f"\n\n{SYNTHETIC.paragraphs[-1]}\n\n" in text
+
+
+def test_listing_time_element_gives_its_datetime_attribute() -> None:
+    html = ("<div class='story'><a class='t' href='/a-1.html'>Tin một</a>"
+            "<time datetime='2026-11-28T07:30:00+07:00'>2 giờ trước</time></div>").encode()
+    feed = parse_listing(html, url="https://example.vn/the-gioi",
+                         selectors={"item": "div.story", "link": "a.t", "title": "a.t", "time": "time"})
+    (entry,) = feed.entries
+    assert entry.published is not None and entry.published.isoformat() == "2026-11-28T07:30:00+07:00"
