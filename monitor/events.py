@@ -236,7 +236,7 @@ def extract_events(
     detail); a lead event the body does not repeat is kept, first.
     """
     table = aliases or default_aliases()
-    body = _fold_body(scan(text, published, table, article), published, table)
+    body = _fold_body(scan(text, published, table, article, body=True), published, table)
     lead = _fold_body(scan(f"{title}\n{summary}", published, table, article), published, table)
     extra = []
     for ev in lead:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from monitor.aliases import Aliases, Mention
 from monitor.models import Event
@@ -222,7 +222,7 @@ def _sentence_events(
         groups.setdefault(t.type, []).append(i)
     out = [_group_event(sentence, type_, idxs, triggers, dates, mentions, counts, pub, aliases, article)
            for type_, idxs in groups.items()]  # fmt: skip
-    out = [o for o in out if o[0].type not in _NEEDS_ACTOR or o[0].actors]
+    out = [o for o in out if (o[0].type not in _NEEDS_ACTOR or o[0].actors) and not _future(o[0].date, pub)]
     if -1 in counts:
         day = _casualty_date(dates, casualties)
         ev = Event("casualties", day, _best_place(_pick(mentions, "place", []), aliases),
@@ -231,6 +231,18 @@ def _sentence_events(
                    is_background(day, any(d[3] for d in dates), local_day(pub)), article)  # fmt: skip
         out.append((ev, False, False, False))
     return out, last
+
+
+def _future(day: str | None, pub: datetime | None) -> bool:
+    """Dated after publication (a day's grace for time zones): a plan, not a happening
+    ("cú hích 24 giờ vào ngày 20-1-2025 ... trong quá trình tranh cử")."""
+    published = local_day(pub)
+    if not day or published is None:
+        return False
+    try:
+        return day > (published + timedelta(days=1)).isoformat()
+    except OverflowError:  # published on 9999-12-31: nothing comes after
+        return False
 
 
 def _history_before(sentence: str, dates: list[DateSpan], pos: int) -> bool:
@@ -285,10 +297,22 @@ def _teaser(sentence: str) -> bool:
 _INCIDENT = re.compile(r"(?i)^\W*(?:vụ việc|sự việc|vụ án|sự cố)(?:\s+\w+){0,2}\s+(?:xảy ra|diễn ra)(?!\w)")
 
 
-def scan(text: str, published: datetime | None, aliases: Aliases, article: str | None) -> list[Found]:
+_CLOSED = re.compile(r"[.!?…:;\"”’)\]]\s*$")
+
+
+def scan(
+    text: str, published: datetime | None, aliases: Aliases, article: str | None, *, body: bool = False
+) -> list[Found]:
+    """Every sentence's events. In an article's `body` of several paragraphs, a line with no
+    closing punctuation is a heading, a caption or a related article's title ("Tai nạn liên hoàn
+    trên cao tốc Phan Thiết - Dầu Giây, ùn tắc 7km"): not the article's own news."""
     found: list[Found] = []
     previous: str | None = None
-    for index, sentence in enumerate(split_sentences(normalize(text or ""))):
+    text = normalize(text or "")
+    lines = [line for line in text.splitlines() if line.strip()]
+    if body and len(lines) >= 3:
+        text = "\n".join(line for line in lines if _CLOSED.search(line))
+    for index, sentence in enumerate(split_sentences(text)):
         if _SKIP_LINE.match(sentence) or _teaser(sentence):
             continue
         events, previous = _sentence_events(sentence, published, previous, aliases, article)

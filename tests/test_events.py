@@ -336,6 +336,10 @@ def _kinds(title: str = "", summary: str = "", text: str = "", published: dateti
         "Israel phủ nhận đã không kích Gaza.",  # denial
         "Khi đến gần công trình, nơi yêu cầu các phương tiện phải chuyển hướng, xe đã dừng.",  # no actor: no appeal
         "Tướng Haftar cần phải tấn công Tripoli.",  # deontic
+        "Quốc vương sẽ có các cuộc hội đàm, hội kiến với lãnh đạo Việt Nam.",  # a coordinated plan
+        "Tuần trước, Nga phóng thử tên lửa đạn đạo mới.",  # a test launch
+        "Cú hích vào ngày 20-4-2019 đã được vận động ngay trong quá trình tranh cử.",  # dated after publication
+        "Các đợt cao điểm tấn công, trấn áp tội phạm được triển khai.",  # a crackdown
     ],
 )
 def test_clauses_that_assert_no_happening(text: str) -> None:
@@ -352,6 +356,12 @@ def test_clauses_that_assert_no_happening(text: str) -> None:
 )
 def test_no_appeal_without_addressee_or_request(text: str) -> None:
     assert _kinds(text=text) == []
+
+
+def test_headings_and_related_titles_in_a_body_are_no_news() -> None:
+    text = ("Ngày 5/4, Israel không kích miền nam Lebanon.\nẢnh minh họa\n"
+            "Tai nạn liên hoàn trên cao tốc, 3 người chết\nGiới chức Lebanon cho biết đang điều tra.")  # fmt: skip
+    assert _kinds(text=text) == [("airstrike", "2019-04-05", None, False)]
 
 
 def test_a_threat_of_retaliation_is_an_appeal() -> None:
