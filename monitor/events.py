@@ -186,7 +186,8 @@ def _fold_body(found: list[Found], published: datetime | None, aliases: Aliases)
         else:
             target = _target(events, f, published, aliases)
         undated = ev.date is None and ev.killed is None and ev.injured is None
-        if target is None and f.nominal and not f.scene and (undated or _ANAPHORA.search(ev.evidence)):
+        scene = f.scene and ev.type != "election"  # "trong cuộc bầu cử" recalls the election, it is no news
+        if target is None and f.nominal and not scene and (undated or _ANAPHORA.search(ev.evidence)):
             continue
         if target is None and _absorbs_toll(events, where, f):
             events[-1] = combine(ev, events[-1], aliases)  # "5 người chết. ... X tấn công": one happening

@@ -37,7 +37,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                   r"phóng (?:[^\s,.]+ ){0,3}?(?:UAV|drone|máy bay không người lái)"),
     "clash": ("giao tranh", "đụng độ", "đấu súng", "chạm súng", "xung đột vũ trang"),
     "capture": ("chiếm được", "đánh chiếm", r"giành (?:được )?quyền kiểm soát", "kiểm soát được", "tiếp quản",
-                r"(?<!lãnh thổ )(?<!vùng đất )(?<!lãnh thổ mà )chiếm(?! được| \d| khoảng| gần| hơn| tới| phần| đa| ưu| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
+                r"(?<!lãnh thổ )(?<!vùng đất )(?<!lãnh thổ mà )chiếm(?! được| \d| khoảng| gần| hơn| tới| phần| đa| ưu| lợi thế| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
                 r"| tỷ| tỉ| một| hai| ba)",
                 r"giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi)"),
     "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )yêu cầu(?! của| bị| được| này| đó)",
@@ -109,7 +109,7 @@ _NEG_MODAL = re.compile(
     r"(?i)(?<!\w)(?:không|chưa|chẳng|phủ nhận|bác bỏ|sẽ|có thể|dự kiến|nếu|có nguy cơ|nguy cơ|nhằm|"
     r"mục tiêu|mục đích|định|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
     r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng|cần|"
-    r"trừ khi|đồng ý|đề xuất|cản trở|ngăn cản|phá hoại)(?!\w)"
+    r"trừ khi|đồng ý|đề xuất|cản trở|ngăn cản|phá hoại|dễ)(?!\w)"
 )
 _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|phê chuẩn|bật đèn xanh|đồng ý (?:để|cho))(?!\w)")
 _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(?<!\w)mà(?!\w)")}  # "lãnh thổ mà Nga chiếm đóng": a state  # "chiến dịch giành quyền kiểm soát": a goal
@@ -124,6 +124,7 @@ _SETTING = re.compile(r"(?i)(?<!\w)trong\s+(?:một\s+|các\s+|những\s+)?(?:cu
 _APPEAL_HEAD = re.compile(r"(?i)(?<!\w)(?:kêu gọi|yêu cầu|đề nghị|đề xuất|hối thúc|thúc giục|cảnh báo)(?!\w)")
 _SINCE = re.compile(r"(?i)(?<!\w)(?:kể từ khi|kể từ|từ khi)\s")
 _UAV = re.compile(r"(?i)UAV|drone|máy bay không người lái|thiết bị bay không người lái|Shahed")
+_PRESUPPOSED = re.compile(r"(?i)^\W*(?:sau khi|trước khi)(?!\w)")
 WINDOW_SYLLABLES = 8  # how far back a negation or modal word reaches, within the clause
 # future and hypothetical words scope over the whole clause ("Nga tuyên bố sẽ trả đũa các quốc gia
 # NATO hỗ trợ Ukraine tấn công"), unless a subordinate clause starts after them ("sẽ đáp trả sau khi ...")
@@ -190,6 +191,8 @@ def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list
         took_place = bool(_TOOK_PLACE.match(sentence, m.end()))
         named = bool(_NOMINAL.search(head))
         nominal = named and not (_LIGHT_VERB.search(head) or took_place)
+        # "Sau khi bà Sararat bị bắt giữ, ...": presupposed, named rather than reported
+        nominal = nominal or bool(_PRESUPPOSED.search(sentence[clause_start(sentence, m.start()) : m.start()]))
         if type_ != "appeal" and m.start() > appeal_at and not (named or took_place):
             continue  # the content of an appeal, not a happening
         if type_ == "appeal" and not named and len(sentence[m.end() : clause_end(sentence, m.end())].split()) < 2:

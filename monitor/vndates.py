@@ -35,7 +35,7 @@ _PART = r"(?:rạng\s+sáng|sáng\s+sớm|sáng|trưa|chiều\s+tối|chiều|t�
 _PREFIX = rf"(?:(?:vào\s+)?(?:{_PART}\s+)?(?:ngày\s+hôm|ngày|hôm)|{_PART})"
 _WD_NAMES = {"hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5}
 _WEEKDAY = r"(?:[Tt]hứ\s+(?P<wd>Hai|Ba|Tư|Năm|Sáu|Bảy|[2-7])|(?P<sun>[Cc]hủ\s+[Nn]hật))"
-_WEEKDAY_NC = r"(?:[Tt]hứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy|[2-7])|[Cc]hủ\s+[Nn]hật)"
+_WEEKDAY_NC = r"(?:[Tt]hứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy|[2-7])|[Cc]hủ\s+[Nn]hật|(?i:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)(?=\s*\(\d))"
 _NUMWORD = r"một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|\d{1,2}"
 _DATE_RE = re.compile(
     rf"""

@@ -172,6 +172,7 @@ def test_split_sentences_on_word_segmented_text_and_paragraphs() -> None:
         ("thứ Hai", "2019-04-01"),
         ("Chủ nhật", "2019-04-07"),
         ("hôm thứ Bảy (6/4)", "2019-04-06"),
+        ("vào hôm thứ ba (2/4)", "2019-04-02"),  # lowercase weekday: only with its date
         ("ngày 23-11", "2018-11-23"),
         ("hôm 7-4", "2019-04-07"),
         ("ngày 11.4", "2018-04-11"),
@@ -340,6 +341,8 @@ def _kinds(title: str = "", summary: str = "", text: str = "", published: dateti
         "Tuần trước, Nga phóng thử tên lửa đạn đạo mới.",  # a test launch
         "Cú hích vào ngày 20-4-2019 đã được vận động ngay trong quá trình tranh cử.",  # dated after publication
         "Các đợt cao điểm tấn công, trấn áp tội phạm được triển khai.",  # a crackdown
+        "Sau khi bà Sararat bị bắt giữ, một người phụ nữ khác đã lên tiếng.",  # presupposed, recalled
+        "Ngành du lịch dễ bị ảnh hưởng bởi bão và hạn hán.",  # generic
     ],
 )
 def test_clauses_that_assert_no_happening(text: str) -> None:
