@@ -343,6 +343,8 @@ def _kinds(title: str = "", summary: str = "", text: str = "", published: dateti
         "Các đợt cao điểm tấn công, trấn áp tội phạm được triển khai.",  # a crackdown
         "Sau khi bà Sararat bị bắt giữ, một người phụ nữ khác đã lên tiếng.",  # presupposed, recalled
         "Ngành du lịch dễ bị ảnh hưởng bởi bão và hạn hán.",  # generic
+        "Chính quyền Gaddafi không kích động bạo lực bằng hành vi đàn áp người biểu tình.",  # incite; protesters
+        "Nguồn thu dầu mỏ vốn chiếm đến 90% ngân sách, hai bên giao tranh đều thận trọng.",  # a share; the sides
     ],
 )
 def test_clauses_that_assert_no_happening(text: str) -> None:
