@@ -495,7 +495,7 @@ def test_seed_article_every_required_event_and_nothing_else_as_news() -> None:
 # "dev" was tuned on; "holdout" was labelled after tuning and is the honest estimate.
 FLOORS = {
     "dev": {"precision": 0.80, "recall": 0.82, "f1": 0.81, "casualty_accuracy": 0.85},
-    "holdout": {"precision": 0.36, "recall": 0.42, "f1": 0.39, "casualty_accuracy": 0.75},
+    "holdout": {"precision": 0.39, "recall": 0.42, "f1": 0.40, "casualty_accuracy": 0.75},
 }
 
 
