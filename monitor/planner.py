@@ -59,14 +59,14 @@ def plan(
     items: Sequence[tuple[Article, Sequence[Match], list[Event]]],
     *,
     lookup: Callable[[list[str]], list[KnownEvent]],
-    recent_fingerprints: Callable[[], list[frozenset[int]]],
+    near_candidates: Callable[[frozenset[int]], list[frozenset[int]]],
     alertable: Callable[[Article], bool],
 ) -> EventPlan:
     """Decide, article by article, which events are new, which known, which updated, and which
     kind of alert (if any) each article produces."""
     out = EventPlan(articles=[], new_events=[], mentions=[], updated={})
     batch: list[tuple[KnownEvent, list[str]]] = []
-    seen_prints = list(recent_fingerprints())
+    batch_prints: list[frozenset[int]] = []  # articles of this batch that alert
     for article, matches, events in items:
         ap = ArticlePlan(article, matches, events=events)
         ap.fingerprint = dedup.fingerprint("\n".join((article.title, article.summary, article.text)))
@@ -75,9 +75,9 @@ def plan(
         out.articles.append(ap)
         if not matches:
             continue
-        ap.kind = _alert_kind(ap, seen_prints, alertable(article))
+        ap.kind = _alert_kind(ap, batch_prints, near_candidates, alertable(article))
         if ap.kind:
-            seen_prints.append(ap.fingerprint)
+            batch_prints.append(ap.fingerprint)
     out.new_events = batch
     return out
 
@@ -107,7 +107,8 @@ def _place_event(
         ap.new.append(known)
 
 
-def _alert_kind(ap: ArticlePlan, recent: list[frozenset[int]], alertable: bool) -> str | None:
+def _alert_kind(ap: ArticlePlan, batch: list[frozenset[int]],
+                near_candidates: Callable[[frozenset[int]], list[frozenset[int]]], alertable: bool) -> str | None:
     if not alertable:
         ap.quiet_reason = "older than max_age"
         return None
@@ -116,7 +117,7 @@ def _alert_kind(ap: ArticlePlan, recent: list[frozenset[int]], alertable: bool) 
     if any(not e.background for e in ap.events):
         ap.quiet_reason = "all its events are already known"
         return None
-    if any(dedup.near_duplicate(ap.fingerprint, fp) for fp in recent):
+    if any(dedup.near_duplicate(ap.fingerprint, fp) for fp in (*batch, *near_candidates(ap.fingerprint))):
         ap.quiet_reason = f"a near-duplicate of an article alerted in the last {NEAR_DUPLICATE_DAYS} days"
         return None
     return "article"

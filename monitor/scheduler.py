@@ -237,7 +237,7 @@ def decide(
     return planner.plan(
         items,
         lookup=ctx.store.candidate_events,
-        recent_fingerprints=lambda: ctx.store.recent_fingerprints(now - planner.NEAR_DUPLICATE_DAYS * 86400),
+        near_candidates=lambda fp: ctx.store.near_candidates(fp, since=now - planner.NEAR_DUPLICATE_DAYS * 86400),
         alertable=lambda a: not _too_old(a, now, ctx.config.max_age, first_poll),
     )
 

@@ -175,6 +175,23 @@ def m003_delivery(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_near_duplicate_index(db: sqlite_utils.Database) -> None:
+    """Sampled shingle hashes of alerted articles, so a near-duplicate lookup reads a handful of
+    candidates through an index instead of every fingerprint of the week."""
+    db.executescript(
+        """
+        CREATE TABLE fingerprint_keys (
+            key INTEGER NOT NULL,
+            article TEXT NOT NULL,
+            alerted_at REAL NOT NULL
+        );
+        CREATE INDEX fingerprint_keys_key ON fingerprint_keys(key, alerted_at);
+        CREATE INDEX fingerprint_keys_article ON fingerprint_keys(article);
+        """
+    )
+
+
 @dataclass(frozen=True)
 class FeedState:
     url: str
@@ -357,6 +374,7 @@ class Store:
             counts["events"] = conn.execute("DELETE FROM events WHERE updated_at < ?", (before,)).rowcount
             conn.execute("DELETE FROM mentions WHERE at < ?", (before,))
             conn.execute("DELETE FROM fingerprints WHERE article NOT IN (SELECT key FROM articles)")
+            conn.execute("DELETE FROM fingerprint_keys WHERE alerted_at < ?", (before,))
             counts["alerts"] = conn.execute(
                 "DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?", (before,)
             ).rowcount
@@ -426,6 +444,10 @@ class Store:
             "INSERT OR REPLACE INTO fingerprints (article, shingles, alerted_at) VALUES (?, ?, ?)",
             [(art, _pack(fp), now if alerted else None) for art, fp, alerted in results.fingerprints],
         )
+        conn.executemany(
+            "INSERT INTO fingerprint_keys (key, article, alerted_at) VALUES (?, ?, ?)",
+            [(_signed(k), art, now) for art, fp, alerted in results.fingerprints if alerted for k in sample_keys(fp)],
+        )
 
     def candidate_events(self, keys: Sequence[str]) -> list[KnownEvent]:
         """Stored events sharing a blocking key with a new one: an index lookup, never a scan."""
@@ -438,8 +460,20 @@ class Store:
         )
         return [_known_event(r) for r in rows]
 
-    def recent_fingerprints(self, since: float) -> list[frozenset[int]]:
-        rows = self._rows("SELECT shingles FROM fingerprints WHERE alerted_at >= ?", (since,))
+    def near_candidates(self, fp: frozenset[int], *, since: float, limit: int = 20) -> list[frozenset[int]]:
+        """Fingerprints of articles alerted since `since` that share a sampled shingle with `fp`,
+        most shared first: the only ones worth comparing (an index lookup, never a scan)."""
+        keys = [_signed(k) for k in sample_keys(fp)]
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self._rows(
+            f"""SELECT f.shingles FROM fingerprints f JOIN (
+                    SELECT article, COUNT(*) AS shared FROM fingerprint_keys
+                    WHERE key IN ({marks}) AND alerted_at >= ? GROUP BY article ORDER BY shared DESC LIMIT ?
+                ) c ON c.article = f.article""",
+            [*keys, since, limit],
+        )
         return [_unpack(r["shingles"]) for r in rows]
 
     def events(self, *, topic: str | None = None, since: float = 0.0) -> list[tuple[KnownEvent, list[dict[str, Any]]]]:
@@ -666,6 +700,23 @@ class Store:
 
 def identity_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+SAMPLE_MODULUS = 16  # about one shingle in 16 is an index key
+MAX_SAMPLE_KEYS = 64
+
+
+def sample_keys(fp: frozenset[int]) -> list[int]:
+    """Content-defined sample of a fingerprint: the shingle hashes divisible by SAMPLE_MODULUS
+    (at most MAX_SAMPLE_KEYS, the smallest), or the smallest hash when none is. A copy shares the
+    sample wherever it shares text, so a truncated republication still finds its original."""
+    sample = sorted(h for h in fp if h % SAMPLE_MODULUS == 0)[:MAX_SAMPLE_KEYS]
+    return sample or ([min(fp)] if fp else [])
+
+
+def _signed(h: int) -> int:
+    """An unsigned 64-bit hash as SQLite's signed INTEGER."""
+    return h - (1 << 64) if h >= 1 << 63 else h
 
 
 def _pack(fp: frozenset[int]) -> bytes:

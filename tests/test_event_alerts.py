@@ -89,3 +89,36 @@ def test_events_command_lists_events_with_their_sources(tmp_path: Path, http_ser
     assert "không kích" in text.output and "Tuổi Trẻ" in text.output
     none = runner.invoke(cli, ["events", "--config", str(config), "--topic", "trieu-tien"])
     assert "no events" in none.output
+
+
+COMMENTARY = ("Nhiều nhà phân tích nhận định cuộc khủng hoảng chính trị ở Libya bắt nguồn từ sự chia rẽ giữa "
+              "hai chính quyền đối địch ở miền đông và miền tây, cùng với sự can dự của các cường quốc nước ngoài "
+              "vào nguồn dầu mỏ của quốc gia Bắc Phi này. Các chuyên gia cho rằng tiến trình hòa giải dân tộc "
+              "vẫn còn nhiều trở ngại, khi các nhóm vũ trang địa phương nắm giữ quyền lực thực tế ở nhiều thành "
+              "phố và người dân phải chịu cảnh thiếu điện, thiếu nhiên liệu trong nhiều tháng liền.")
+
+
+def test_a_republished_or_truncated_copy_of_an_alerted_article_stays_quiet(tmp_path: Path,
+                                                                            http_server: LocalServer) -> None:
+    """An article with no event alerts as an article; a syndicated copy or a truncated
+    republication found later under another address (and another headline) does not."""
+    original = {"title": "Libya: bế tắc chính trị kéo dài", "summary": COMMENTARY,
+                "link": "https://tuoitre.vn/libya-be-tac.htm"}
+    copy = {"title": "Bế tắc chính trị ở Libya", "summary": COMMENTARY,
+            "link": "https://baoquocte.vn/be-tac-libya.html"}
+    truncated = {"title": "Libya vẫn bế tắc", "summary": COMMENTARY[: len(COMMENTARY) * 2 // 3],
+                 "link": "https://nhandan.vn/libya-van-be-tac.html"}
+    other = {"title": "Libya mở lại các mỏ dầu phía nam", "summary": "Sản lượng dầu của Libya dự kiến tăng trong "
+             "năm tới nhờ các mỏ ở phía nam được mở lại sau thời gian dài đóng cửa vì bất ổn.",
+             "link": "https://vnexpress.net/libya-mo-dau.html"}
+    http_server.routes["/tt.rss"] = rss([dated(original)])
+    config = write_config(tmp_path, http_server, feeds=[("Tuổi Trẻ", "/tt.rss")],
+                          alerts=f'[[alert]]\nname = "chat"\nurls = ["json://127.0.0.1:{http_server.port}/hook"]\n')
+    runner = CliRunner()
+    assert runner.invoke(cli, ["once", "--config", str(config)]).exit_code == 0
+    assert len(chat_messages(http_server)) == 1
+    http_server.routes["/tt.rss"] = rss([dated(original), dated(copy, 1), dated(truncated, 2), dated(other, 3)])
+    assert runner.invoke(cli, ["once", "--config", str(config)]).exit_code == 0
+    messages = chat_messages(http_server)
+    assert len(messages) == 2, messages  # the copies stay quiet; the different story alerts
+    assert other["title"] in messages[1]
