@@ -18,13 +18,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from monitor import alerts, delivery, events, feeds, health, identity, pages, planner
+from monitor import alerts, delivery, events, feeds, health, identity, pages, planner, polling
 from monitor.config import AlertConfig, Config, FeedConfig
 from monitor.delivery import url_hash
 from monitor.errors import FetchError, HTTPStatusError, MonitorError, ParseError, RateLimited
 from monitor.fetch import Fetcher, FetchLimits
 from monitor.models import Article, Entry, Event, Match, ParsedFeed, Topic
-from monitor.store import FeedResults, OutboxItem, Store
+from monitor.store import FeedResults, FeedState, OutboxItem, Store
 from monitor.topics import Matcher
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,8 @@ async def process_feed(ctx: Context, feed: FeedConfig) -> FeedReport:
     try:
         result = await ctx.fetcher.get(feed.url, etag=state.etag, last_modified=state.last_modified)
         if result.not_modified:
-            ctx.store.record_not_modified(feed.url, now=now, next_poll_at=next_poll(feed, now))
+            when = next_poll_unchanged(feed, state, now, max_age=result.cache_max_age)
+            ctx.store.record_not_modified(feed.url, now=now, next_poll_at=when)
             return FeedReport(feed.name, ok=True)
         parsed = parse_document(feed, result.content, result.final_url, result.content_type)
         entries = _dedup_entries(parsed.entries, feed.url)
@@ -111,7 +112,8 @@ async def process_feed(ctx: Context, feed: FeedConfig) -> FeedReport:
             url=feed.url, status=result.status, etag=result.etag, last_modified=result.last_modified,
             items=len(parsed.entries), articles=fresh,
             matches=[(a.key, m) for a, ms in matched for m in ms], alerts=plan_outbox(ctx, decided),
-            next_poll_at=next_poll(feed, now, ttl_minutes=parsed.ttl, max_age=result.cache_max_age),
+            next_poll_at=next_poll(feed, now, entries=parsed.entries, first_poll_at=state.first_poll_at,
+                                   ttl_minutes=parsed.ttl, max_age=result.cache_max_age),
             warning=warning, new_events=decided.new_events, updated_events=decided.updated,
             mentions=decided.mentions,
             fingerprints=[(ap.article.key, ap.fingerprint, ap.kind is not None) for ap in decided.articles],
@@ -319,13 +321,25 @@ def _rows(kind: str, ap: planner.ArticlePlan, routed: list[tuple[Topic, Match]],
 # ---------------------------------------------------------------------------- timing
 
 
-def next_poll(feed: FeedConfig, now: float, *, ttl_minutes: int | None = None, max_age: int | None = None) -> float:
-    """The feed's interval with ±10% jitter, stretched (never beyond 4x) by <ttl> or Cache-Control."""
-    interval = feed.interval
-    hint = max(ttl_minutes * 60 if ttl_minutes else 0, max_age or 0)
-    if hint > interval:
-        interval = min(hint, 4 * feed.interval)
+def next_poll(feed: FeedConfig, now: float, *, entries: Sequence[Entry], first_poll_at: float | None,
+              ttl_minutes: int | None = None, max_age: int | None = None) -> float:
+    """Adaptive polling (monitor/polling.py): the interval follows the feed's own publishing rate,
+    read from the dates of the items in the document, never shorter than the configured interval
+    nor longer than 4 hours, and honours <ttl> and Cache-Control; ±10% jitter. A feed is polled
+    at its configured interval for its first day, whatever its items' dates say."""
+    times = [e.published.timestamp() for e in entries if e.published is not None]
+    interval = polling.adaptive_interval(
+        times, now=now, base=feed.interval, observed_since=now if first_poll_at is None else first_poll_at,
+        ttl=ttl_minutes * 60 if ttl_minutes else None, max_age=max_age,
+    )
     return now + interval * random.uniform(0.9, 1.1)
+
+
+def next_poll_unchanged(feed: FeedConfig, state: FeedState, now: float, *, max_age: int | None) -> float:
+    """After a 304 the feed's rate is unchanged: keep the interval last chosen (within bounds)."""
+    last = state.next_poll_at - state.last_poll_at if state.last_poll_at else feed.interval
+    interval = min(max(last, feed.interval, max_age or 0), max(feed.interval, polling.MAX_INTERVAL))
+    return now + interval * random.uniform(0.95, 1.05)
 
 
 def failure_backoff(feed: FeedConfig, now: float, failures: int, retry_after: float | None) -> float:

@@ -57,8 +57,8 @@ def feed_route(n: int, clock: Clock) -> Any:
     def handler(h: Any) -> Response:
         latest = int((clock.now - START) // period)
         tag = f'"{n}-{latest}"'
-        if h.headers.get("If-None-Match") == tag:
-            return Response(b"", status=304, content_type=None, headers={"ETag": tag})
+        if h.headers.get("If-None-Match") == tag:  # Connection: close, so no idle socket lingers between cycles
+            return Response(b"", status=304, content_type=None, headers={"ETag": tag, "Connection": "close"})
         items = []
         for k in range(max(0, latest - 19), latest + 1):
             topic = "Haftar tuyên bố về Tripoli" if (n + k) % 25 == 0 else "Tin kinh tế"
@@ -66,7 +66,7 @@ def feed_route(n: int, clock: Clock) -> Any:
             items.append(f"<item><title>{topic} số {n}-{k}</title><link>https://soak.vn/{n}/{k}.html</link>"
                          f"<description>Bài {k} của nguồn {n}.</description><pubDate>{when}</pubDate></item>")
         body = f'<rss version="2.0"><channel><title>Nguồn {n}</title>{"".join(items)}</channel></rss>'
-        return Response(body, headers={"ETag": tag})
+        return Response(body, headers={"ETag": tag, "Connection": "close"})
 
     return handler
 
