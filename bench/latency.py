@@ -42,7 +42,7 @@ from typing import Any
 from bench.measure import phase_main
 from monitor.config import FeedConfig
 from monitor.polling import MAX_INTERVAL, WINDOW, adaptive_interval
-from monitor.scheduler import failure_backoff, next_poll
+from monitor.scheduler import failure_backoff
 
 DAY = 86400.0
 ICT = 7 * 3600.0
@@ -91,8 +91,10 @@ def fixed(interval: float) -> Policy:
     def policy(feed: SimFeed, now: float, seen: deque[float], retry_after: float | None, rng: random.Random) -> float:
         if retry_after is not None:
             return failure_backoff(config, now, 1, retry_after) - now
-        return next_poll(config, now, ttl_minutes=int(feed.ttl // 60) if feed.ttl else None,
-                         max_age=int(feed.max_age) if feed.max_age else None) - now
+        # the fixed policy: the configured interval, stretched (never past 4x) by <ttl> or max-age
+        hint = max(feed.ttl or 0.0, feed.max_age or 0.0)
+        stretched = min(hint, 4 * interval) if hint > interval else interval
+        return stretched * rng.uniform(0.9, 1.1)
 
     return policy
 
