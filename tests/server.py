@@ -58,7 +58,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.server.posts.append((self.path, body))
         self.server.requests.append((self.command, self.path, dict(self.headers)))
         status = self.server.post_status
-        self._send(Response(b"{}", status=status, content_type="application/json"))
+        answer = b"{}" if status < 400 else b"receiver says no"
+        self._send(Response(answer, status=status, content_type="application/json"))
 
     def _send(self, resp: Response) -> None:
         body = resp.body.encode("utf-8") if isinstance(resp.body, str) else resp.body

@@ -1,11 +1,12 @@
 """alerts: what users read (Vietnamese labels, GMT+7 times, why it fired), what a hostile feed
 cannot do to a message, and what send() reports, against real servers on 127.0.0.1:
 aiosmtpd (plain SMTP, and STARTTLS + AUTH LOGIN with a self-signed certificate) and an HTTP
-receiver for apprise's json://."""
+receiver for apprise's json:// (tests/server.py)."""
 
 from __future__ import annotations
 
 import html.parser
+import json
 import logging
 import socket
 import threading
@@ -35,7 +36,7 @@ from monitor.alerts import (
     send,
 )
 from monitor.models import Article, Event, Hit, Match, Message, Topic
-from tests.receiver import JSONReceiver
+from tests.server import LocalServer
 from tests.smtp import SMTPServer, free_port
 
 LINK = "https://vnexpress.net/tuong-haftar-tien-quan-vao-tripoli-3905166.html"
@@ -511,34 +512,33 @@ def test_a_server_that_never_answers_times_out() -> None:
 # ----------------------------------------------------------------------------- send: json://, console, bad URLs
 
 
-def test_json_receiver_gets_title_and_body_intact() -> None:
+def test_json_receiver_gets_title_and_body_intact(http_server: LocalServer) -> None:
     msg = article_alert()
-    with JSONReceiver() as rx:
-        result = send(f"json://127.0.0.1:{rx.port}/hooks/desk", msg)
-        assert result.ok, result.detail
-        [post] = rx.posts
-    assert post.path == "/hooks/desk"
-    assert post.json["title"] == msg.title
-    assert post.json["message"] == msg.body
+    result = send(f"json://127.0.0.1:{http_server.port}/hooks/desk", msg)
+    assert result.ok, result.detail
+    [(path, body)] = http_server.posts
+    assert path == "/hooks/desk"
+    assert json.loads(body)["title"] == msg.title
+    assert json.loads(body)["message"] == msg.body
 
 
-def test_markdown_keeps_a_plain_title_where_the_service_shows_titles_itself() -> None:
+def test_markdown_keeps_a_plain_title_where_the_service_shows_titles_itself(http_server: LocalServer) -> None:
     msg = hostile("markdown")
-    with JSONReceiver() as rx:
-        assert send(f"json://127.0.0.1:{rx.port}/x?format=markdown", msg).ok
-        [post] = rx.posts
-    assert post.json["title"] == msg.title == (
+    assert send(f"json://127.0.0.1:{http_server.port}/x?format=markdown", msg).ok
+    [(_, body)] = http_server.posts
+    post = json.loads(body)
+    assert post["title"] == msg.title == (
         "[Chủ đề [x](http[:]//evil.example)] Haftar [click](http[:]//evil.example) <script>alert(1)</script> "
         "*bold* _it_ `code` ~s~ # ! |"
     )
-    assert post.json["message"] == msg.body
+    assert post["message"] == msg.body
 
 
-def test_receiver_error_is_a_failure_with_its_answer_and_no_secret() -> None:
-    with JSONReceiver() as rx:
-        rx.status = 500
-        result = send(f"json://127.0.0.1:{rx.port}/x?+X-Api-Key=s3cr3t-key", article_alert())
-        assert rx.posts[0].headers["X-Api-Key"] == "s3cr3t-key"
+def test_receiver_error_is_a_failure_with_its_answer_and_no_secret(http_server: LocalServer) -> None:
+    http_server.fail_posts(500)
+    result = send(f"json://127.0.0.1:{http_server.port}/x?+X-Api-Key=s3cr3t-key", article_alert())
+    [headers] = [h for method, _, h in http_server.requests if method == "POST"]
+    assert headers["X-Api-Key"] == "s3cr3t-key"
     assert not result.ok
     assert "500" in result.detail and "receiver says no" in result.detail
     assert "s3cr3t-key" not in result.detail + result.service
@@ -559,20 +559,19 @@ def test_console_prints_the_message(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith(msg.title + "\n" + msg.body)
 
 
-def test_concurrent_sends_keep_their_own_logs() -> None:
+def test_concurrent_sends_keep_their_own_logs(http_server: LocalServer) -> None:
     down = f"json://127.0.0.1:{free_port()}/down"
     results: dict[str, SendResult] = {}
-    with JSONReceiver() as rx:
-        up = f"json://127.0.0.1:{rx.port}/up"
+    up = f"json://127.0.0.1:{http_server.port}/up"
 
-        def run(name: str, url: str) -> None:
-            results[name] = send(url, article_alert())
+    def run(name: str, url: str) -> None:
+        results[name] = send(url, article_alert())
 
-        threads = [threading.Thread(target=run, args=(f"{n}{i}", u)) for i in range(4) for n, u in (("up", up), ("down", down))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+    threads = [threading.Thread(target=run, args=(f"{n}{i}", u)) for i in range(4) for n, u in (("up", up), ("down", down))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     assert all(r.ok and r.detail == "" for n, r in results.items() if n.startswith("up"))
     assert all(not r.ok and "Connection refused" in r.detail for n, r in results.items() if n.startswith("down"))
 
