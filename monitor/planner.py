@@ -39,7 +39,7 @@ class ArticlePlan:
     known: list[str] = field(default_factory=list)  # uids of known events it mentions
     fingerprint: frozenset[int] = frozenset()
     kind: str | None = None  # "event", "article" or None (no alert)
-    quiet_reason: str | None = None  # why an article in a topic does not alert
+    alertable: bool = True  # False for an item too old to alert (max_age): not even an update alert
 
 
 @dataclass
@@ -109,15 +109,15 @@ def _place_event(
 
 def _alert_kind(ap: ArticlePlan, batch: list[frozenset[int]],
                 near_candidates: Callable[[frozenset[int]], list[frozenset[int]]], alertable: bool) -> str | None:
+    """"event" (new news events), "article" (no news event, not a near-duplicate of one alerted
+    in the last NEAR_DUPLICATE_DAYS days) or None: too old, or all its events already known."""
+    ap.alertable = alertable
     if not alertable:
-        ap.quiet_reason = "older than max_age"
         return None
     if ap.new:
         return "event"
     if any(not e.background for e in ap.events):
-        ap.quiet_reason = "all its events are already known"
         return None
     if any(dedup.near_duplicate(ap.fingerprint, fp) for fp in (*batch, *near_candidates(ap.fingerprint))):
-        ap.quiet_reason = f"a near-duplicate of an article alerted in the last {NEAR_DUPLICATE_DAYS} days"
         return None
     return "article"

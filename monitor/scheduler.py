@@ -15,7 +15,6 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 
 from monitor import alerts, delivery, events, feeds, health, identity, pages, planner, polling
@@ -263,7 +262,7 @@ def plan_outbox(ctx: Context, decided: planner.EventPlan) -> list[OutboxItem]:
                 continue
             if ap.kind:
                 items.extend(_rows(ap.kind, ap, routed, target))
-            if ap.updates and ap.quiet_reason != "older than max_age":
+            if ap.updates and ap.alertable:
                 items.extend(_rows("update", ap, routed, target))
     return items
 
@@ -382,7 +381,3 @@ async def run_cycle(
         new_articles=sum(f.new_articles for f in report.feeds), alerts=sum(f.alerts for f in report.feeds),
     )
     return report
-
-
-def utc(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, UTC)
