@@ -314,16 +314,21 @@ class Store:
         )
         return [_unpack(r["shingles"]) for r in rows]
 
-    def events(self, *, topic: str | None = None, since: float = 0.0) -> list[tuple[KnownEvent, list[dict[str, Any]]]]:
-        """Events first seen since `since` (optionally in one topic), newest first, with their sources."""
+    def events(
+        self, *, topic: str | None = None, since: float = 0.0, limit: int = -1, news_only: bool = False
+    ) -> list[tuple[KnownEvent, list[dict[str, Any]]]]:
+        """Events first seen since `since` (optionally in one topic; only news, not background, when
+        asked), newest first, at most `limit` (-1: all), each with its sources."""
         sql = "SELECT * FROM events WHERE first_seen >= ?"
         params: list[Any] = [since]
         if topic:
             sql += """ AND uid IN (SELECT m.event FROM mentions m JOIN matches t ON t.article = m.article
                        WHERE t.topic = ?)"""
             params.append(topic)
+        if news_only:
+            sql += " AND background = 0"
         out = []
-        for row in self._rows(sql + " ORDER BY first_seen DESC, uid", params):
+        for row in self._rows(sql + " ORDER BY first_seen DESC, uid LIMIT ?", [*params, limit]):
             sources = self._rows(
                 """SELECT a.key, a.url, a.title, a.feed, a.published FROM mentions m JOIN articles a
                    ON a.key = m.article WHERE m.event = ? ORDER BY m.at""",

@@ -29,6 +29,7 @@ from monitor.store import Store
 log = logging.getLogger(__name__)
 
 MAX_REQUEST = 8192
+ATOM_ENTRIES = 100  # newest events in a topic's Atom feed
 STALE_CYCLES = 3  # /healthz fails when no cycle finished within 3 of the shortest poll intervals
 _TOPIC = re.compile(r"^/topics/([A-Za-z0-9][A-Za-z0-9_.-]*)\.atom$")
 
@@ -120,13 +121,11 @@ class Endpoint:
 
     def atom(self, topic_id: str) -> str:
         topic = next(t for t in self.config.topics if t.id == topic_id)
-        rows = self.store.events(topic=topic_id, since=0.0)[:100]
+        rows = self.store.events(topic=topic_id, limit=ATOM_ENTRIES, news_only=True)
         updated = datetime.fromtimestamp(self.clock(), UTC).isoformat()
         entries = []
         for known, sources in rows:
             e = known.event
-            if e.background:
-                continue
             where = f" – {e.place}" if e.place else ""
             title = f"{e.type}{where}" + (f" ({e.killed} killed)" if e.killed else "")
             links = "".join(
