@@ -18,9 +18,13 @@ from typing import Any
 
 import click
 
-from monitor import __version__, alerts, logs
-from monitor.config import Config, default_config_path, load_config
+from monitor import __version__, alerts, events, feeds, logs, pages, scheduler, topics
+from monitor.config import Config, default_config_path, load_config, parse_duration
+from monitor.daemon import Daemon
+from monitor.dates import to_iso
 from monitor.errors import ConfigError, MonitorError
+from monitor.fetch import Fetcher
+from monitor.store import Store
 
 log = logging.getLogger("monitor")
 
@@ -75,7 +79,6 @@ def _load(path: Path | None) -> Config:
 @config_option
 def run(config_path: Path | None) -> None:
     """Run the daemon: poll each feed on its interval, alert, until SIGTERM/SIGINT."""
-    from monitor.daemon import Daemon
 
     with errors_reported():
         config = _load(config_path)
@@ -89,8 +92,6 @@ def once(config_path: Path | None) -> None:
 
     Exit status 0 when the cycle ran, even if some feeds failed (they are reported on stderr).
     """
-    from monitor import scheduler
-    from monitor.store import Store
 
     with errors_reported():
         config = _load(config_path)
@@ -125,7 +126,6 @@ def once(config_path: Path | None) -> None:
 @config_option
 def check(config_path: Path | None) -> None:
     """Validate the configuration and print what would be polled (secrets are never shown)."""
-    from monitor.store import Store
 
     with errors_reported():
         config = _load(config_path)
@@ -171,7 +171,6 @@ def _human(seconds: float) -> str:
 def _read_source(source: str) -> tuple[bytes, str | None, str]:
     """A URL is fetched (with the daemon's limits), anything else is read as a file."""
     if source.startswith(("http://", "https://")):
-        from monitor.fetch import Fetcher
 
         async def get() -> Any:
             async with Fetcher() as f:
@@ -187,8 +186,6 @@ def _read_source(source: str) -> tuple[bytes, str | None, str]:
 @click.argument("sources", nargs=-1, required=True)
 def parse_feed_cmd(sources: tuple[str, ...], as_json: bool) -> None:
     """Parse feeds (URLs or files) and print what was read."""
-    from monitor import feeds
-    from monitor.dates import to_iso
 
     failed = 0
     for source in sources:
@@ -245,7 +242,6 @@ def _run_lines(fn: Callable[..., int], path: str, **kwargs: Any) -> None:
 @click.argument("file", default="-")
 def match(config_path: Path | None, explain: bool, file: str) -> None:
     """Match JSON lines ({"id","title","summary","text","published"}) against the configured topics."""
-    from monitor import topics
 
     with errors_reported():
         config = _load(config_path)
@@ -257,7 +253,6 @@ def match(config_path: Path | None, explain: bool, file: str) -> None:
 @click.argument("file", default="-")
 def extract(as_json: bool, file: str) -> None:
     """Extract events from JSON lines ({"id","title","summary","text","published"})."""
-    from monitor import events
 
     _run_lines(events.run_extract, file, as_json=as_json)
 
@@ -267,7 +262,6 @@ def extract(as_json: bool, file: str) -> None:
 @click.argument("source")
 def extract_page(source: str, as_json: bool) -> None:
     """Extract the article from a page (URL or file), for users writing site rules."""
-    from monitor import pages
 
     with errors_reported():
         try:
@@ -283,7 +277,6 @@ def extract_page(source: str, as_json: bool) -> None:
 def status(config_path: Path | None, as_json: bool) -> None:
     """Per feed health, per topic activity, the outbox and the last cycle (reads the database,
     so it works while the daemon runs)."""
-    from monitor.store import Store
 
     with errors_reported():
         config = _load(config_path)
@@ -345,7 +338,6 @@ def _print_status(report: dict[str, Any], now: float, echo: Callable[[str], None
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup(config_path: Path | None, path: Path) -> None:
     """Copy the database to PATH with SQLite's online backup (safe while the daemon runs)."""
-    from monitor.store import Store
 
     with errors_reported():
         config = _load(config_path)
@@ -362,8 +354,6 @@ def backup(config_path: Path | None, path: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per event.")
 def events_cmd(config_path: Path | None, topic: str | None, since: str, as_json: bool) -> None:
     """List events with their sources (articles and outlets)."""
-    from monitor.config import parse_duration
-    from monitor.store import Store
 
     with errors_reported():
         config = _load(config_path)
@@ -430,7 +420,6 @@ def outbox(ctx: click.Context, config_path: Path | None, failed: bool) -> None:
     ctx.obj = {"config_path": config_path}
     if ctx.invoked_subcommand is not None:
         return
-    from monitor.store import Store
 
     with errors_reported():
         config = _load(config_path)
@@ -456,7 +445,6 @@ HOLD_REASONS = {"digest": "digest mode", "quiet": "quiet hours", "cap": "max_per
 @click.pass_context
 def outbox_retry(ctx: click.Context, item_id: int | None) -> None:
     """Requeue a failed alert (or all failed alerts); the daemon or `once` sends them."""
-    from monitor.store import Store
 
     with errors_reported():
         config = _load(ctx.obj["config_path"])
