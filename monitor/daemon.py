@@ -78,7 +78,7 @@ class Daemon:
 
     async def watchdog(self) -> None:
         try:
-            self.store.counts()  # ping the store: only a working daemon feeds the watchdog
+            self.store.ping()  # only a working daemon feeds the watchdog
         except MonitorError as e:
             log.error("watchdog: store not answering: %s", e)
             return

@@ -537,6 +537,10 @@ class Store:
             "database_bytes": size,
         }
 
+    def ping(self) -> None:
+        """A cheap round trip (the watchdog's proof of life); raises StoreError when it fails."""
+        self._rows("SELECT 1 AS ok FROM feeds LIMIT 1")
+
     def integrity_ok(self) -> bool:
         return self._rows("PRAGMA integrity_check")[0]["integrity_check"] == "ok"
 

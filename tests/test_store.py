@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.errors import StoreError
 from monitor.models import Article, Hit, Match
 from monitor.store import FeedResults, OutboxItem, Store
 
@@ -107,3 +108,10 @@ def test_reopening_applies_no_migration_twice(tmp_path: Path) -> None:
     Store.open(tmp_path / "m.db").close()
     s = Store.open(tmp_path / "m.db")
     assert s.integrity_ok()
+
+
+def test_ping_answers_and_a_broken_store_says_so(store: Store) -> None:
+    store.ping()
+    store.close()
+    with pytest.raises(StoreError):
+        store.ping()
