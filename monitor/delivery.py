@@ -153,7 +153,7 @@ def delivery_retry_at(attempts: int, created_at: float, now: float) -> float | N
     if now - created_at >= GIVE_UP_AFTER:
         return None
     base, cap = DELIVERY_BACKOFF
-    delay = min(cap, base * 2 ** (attempts - 1))
+    delay = min(cap, base * 2.0 ** min(attempts - 1, 30))  # capped exponent: no float overflow
     return now + delay * random.uniform(0.8, 1.2)
 
 

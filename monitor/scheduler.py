@@ -343,7 +343,7 @@ def next_poll_unchanged(feed: FeedConfig, state: FeedState, now: float, *, max_a
 
 def failure_backoff(feed: FeedConfig, now: float, failures: int, retry_after: float | None) -> float:
     """Exponential backoff from the feed's interval, capped at 6 h; Retry-After wins when later."""
-    delay = min(MAX_BACKOFF, feed.interval * 2 ** min(failures - 1, 10)) * random.uniform(0.9, 1.1)
+    delay = min(MAX_BACKOFF, feed.interval * 2.0 ** min(failures - 1, 10)) * random.uniform(0.9, 1.1)
     if retry_after is not None:  # the server's word is a floor: jitter never brings the poll earlier
         delay = max(delay, min(retry_after, 24 * 3600.0))
     return now + delay
