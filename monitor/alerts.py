@@ -169,9 +169,10 @@ def _snippet(article: Article, field: str, start: int, end: int) -> str:
 
 def _why(article: Article, matches: Sequence[tuple[Topic, Match]], t: Mapping[str, str]) -> list[dict[str, Any]]:
     """Per topic: its name, the matched terms and up to MAX_HITS_PER_TOPIC distinct snippets."""
-    topics = []
+    topics: list[dict[str, Any]] = []
     for topic, match in matches:
-        hits, seen = [], set()
+        hits: list[dict[str, str]] = []
+        seen: set[tuple[str, str]] = set()
         for hit in match.hits:
             snippet = hit.snippet or _snippet(article, hit.field, hit.start, hit.end)
             if (hit.field, snippet) in seen or len(hits) >= MAX_HITS_PER_TOPIC:

@@ -17,8 +17,9 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from monitor import __version__
@@ -101,7 +102,10 @@ class Endpoint:
             lines.extend(f"{name}{labels} {value}" for labels, value in samples if value is not None)
 
         feeds = [f for f in report["feeds"] if f["url"] in configured]
-        label = lambda f: f'{{feed="{_label(f["name"])}"}}'  # noqa: E731
+
+        def label(f: Mapping[str, Any]) -> str:
+            return f'{{feed="{_label(f["name"])}"}}'
+
         metric("news_monitor_feed_consecutive_failures", "gauge", "Failed polls in a row, per feed.",
                [(label(f), f["consecutive_failures"]) for f in feeds])
         metric("news_monitor_feed_last_success_timestamp_seconds", "gauge", "Last successful poll, per feed.",
