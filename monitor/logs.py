@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable
+from typing import TextIO
 
 from monitor.config import redact
 
@@ -49,6 +50,10 @@ class JSONFormatter(logging.Formatter):
         return json.dumps(doc, ensure_ascii=False)
 
 
+class _StderrHandler(logging.StreamHandler[TextIO]):
+    """The handler setup() installs: its class marks it, so a second setup() replaces it."""
+
+
 _filter = RedactingFilter()
 
 
@@ -56,10 +61,9 @@ def setup(*, fmt: str = "text", level: int = logging.INFO) -> RedactingFilter:
     """Install one stderr handler on the root logger (replacing any earlier one of ours)."""
     root = logging.getLogger()
     for h in list(root.handlers):
-        if getattr(h, "_news_monitor", False):
+        if isinstance(h, _StderrHandler):
             root.removeHandler(h)
-    handler = logging.StreamHandler(sys.stderr)
-    handler._news_monitor = True  # type: ignore[attr-defined]
+    handler = _StderrHandler(sys.stderr)
     if fmt == "json":
         handler.setFormatter(JSONFormatter())
     elif os.environ.get("JOURNAL_STREAM"):
