@@ -100,8 +100,10 @@ def _repeats(old: Event, new: Event, aliases: Aliases) -> bool:
     level, or it adds nothing (no date, no count, no new place or actor)."""
     shared_actor = actors_overlap(old.actors, new.actors, aliases)
     shared_place = bool(old.place and new.place and max(aliases.place_depth(old.place), aliases.place_depth(new.place)))
+    # a count completes a dated happening ("đã giết hai mẹ con" after the murder "sáng 31/3"); two
+    # undated ones, one with a toll, may be two strikes
     nothing_new = (
-        new.date is None and new.killed is None and new.injured is None
+        new.date is None and (old.date is not None or (new.killed is None and new.injured is None))
         and (new.place is None or old.place is not None)
         and set(new.actors) <= _closure(old.actors, aliases)
     )  # fmt: skip

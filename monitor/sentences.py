@@ -127,6 +127,9 @@ def _pick_date(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence:
     the happening's own date, and is used only when there is no other; a happening only named
     ("lệnh cấm vận") takes a date from its own clause only. Also says whether the date is the report's."""
     t = triggers[i]
+    cs = clause_start(sentence, t.start)
+    if t.nominal and any(not o.nominal and cs <= o.start < t.start for o in triggers):
+        return None, False  # "bắt giữ ba nghi phạm trong vụ sát hại ...": the date is the arrest's
     own = [d for d in dates if d[2] and not _report_date(sentence, d, t, triggers)]
     generic = t.nominal and bool(_GENERIC.search(sentence, max(0, t.start - 24), t.start))
     if generic:  # "các cuộc tấn công khủng bố", "lệnh cấm vận": its own clause's date or none

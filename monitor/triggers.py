@@ -31,8 +31,12 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                # beyond the list, each seen in the dev set: an advance on, a shoot-down, a
                # missile launch at a target, a hijacking
                "tiến đánh", r"bắn rơi(?! (?:[^\s,.]+ ){0,3}?(?:UAV|drone|tên lửa|máy bay không người lái|thiết bị bay))", r"(?<!thử )(?<!hệ thống )(?<!bệ )phóng (?!thử )(?:[^\s,.]+ ){0,3}?tên lửa(?! thử)", "cướp máy bay",
-               "vụ không tặc", r"bắt (?:giữ )?(?:[^\s,.]+ ){0,5}?làm con tin", r"bắt giữ (?:[^\s,.]+ ){0,2}?con tin"),
-    "airstrike": (r"(?<!báo động )không kích(?! động)", "oanh tạc", r"tấn công (?:[^\s,.]+ ){0,5}từ trên không", r"(?<!máy bay )ném bom",
+               "vụ không tặc", r"bắt (?:giữ )?(?:[^\s,.]+ ){0,5}?làm con tin", r"bắt giữ (?:[^\s,.]+ ){0,2}?con tin",
+               # raids, and violent crime against people: a murder, a stabbing, a shooting
+               "tập kích", r"(?<!đấu )nổ súng", "sát hại", "giết hại", "giết chết", r"(?<!bị )giết(?! chóc| thời gian)", "hành hung",
+               r"đâm (?:chết|tử vong|trọng thương|bị thương|nhiều nhát|liên tiếp)", r"chém(?! gió)",
+               r"bắn (?:chết|tử vong|trọng thương|bị thương)"),
+    "airstrike": (r"(?<!báo động )không kích(?! động)", r"oanh tạc(?! cơ)", r"tấn công (?:[^\s,.]+ ){0,5}từ trên không", r"(?<!máy bay )ném bom",
                   r"tấn công bằng (?:máy bay không người lái|UAV|drone)",
                   r"phóng (?:[^\s,.]+ ){0,3}?(?:UAV|drone|máy bay không người lái)"),
     "clash": (r"(?<!bên )(?<!phe )(?<!các bên )giao tranh", "đụng độ", "đấu súng", "chạm súng", "xung đột vũ trang"),
@@ -41,22 +45,28 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                 r"| tỷ| tỉ| một| hai| ba)",
                 r"giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi)"),
     "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )yêu cầu(?! của| bị| được| này| đó)",
-               r"(?<!lời )đề nghị(?! không nêu tên| giấu tên| không tiết lộ| không nêu danh)", "hối thúc", "thúc giục",
+               r"(?<!lời )(?<!theo )đề nghị(?! không nêu tên| giấu tên| không tiết lộ| không nêu danh)", "hối thúc", "thúc giục",
                "lên án", r"(?<!có )(?<!các )(?<!những )(?<!lời )cảnh báo(?! không kích| phòng không| sóng thần| sớm)", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
-    "meeting": (r"(?<!tụ )họp(?! báo)", "hội nghị", "hội đàm", "hội kiến", "điện đàm", "đàm phán", "thảo luận",
-                r"gặp(?= gỡ| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))"),
-    "agreement": (r"(?<!bên )ký kết", r"ký(?= (?:hiệp|thỏa|văn kiện|bản ghi nhớ|hợp đồng|tuyên bố))",
-                  r"đạt (?:được )?thỏa thuận", r"(?<!sự )nhất trí(?! sẽ)", "thỏa thuận ngừng bắn", "hiệp định",
+    "meeting": (r"(?<!tụ )họp(?! báo)", "hội nghị", "hội đàm", "hội kiến", "điện đàm", r"(?<!nhà )(?<!bàn )đàm phán", "thảo luận",
+                r"gặp(?= gỡ| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))",
+                r"(?<!đón )tiếp(?= (?:xã giao |thân mật |riêng )?(?:ông |bà |đoàn |Đại sứ|Tổng thống|Thủ tướng|Chủ tịch|Bộ trưởng|Phó|Tổng|Quốc vương|Nhà vua|Hoàng|Thái tử|Ngoại trưởng|Người đứng đầu|lãnh đạo))"),
+    "agreement": (r"(?<!bên )(?<!đăng )ký kết(?! hôn)", r"ký(?= (?:hiệp|thỏa|văn kiện|bản ghi nhớ|hợp đồng|tuyên bố))",
+                  r"đạt (?:được )?thỏa thuận", r"(?<!sự )nhất trí(?! sẽ| rằng| với (?:quan điểm|ý kiến|nhận định))", "thỏa thuận ngừng bắn", "hiệp định",
                   "tuyên bố ngừng bắn"),
     "sanction": ("trừng phạt", "cấm vận", "đóng băng tài sản"),
-    "protest": (r"(?<!người )(?<!những người )biểu tình", "xuống đường", "tuần hành", "bạo loạn", "đình công"),
+    "protest": (r"(?<!người )(?<!những người )biểu tình", r"xuống đường(?= biểu tình| tuần hành| phản đối| để| ở| tại| trên| khắp| hô| giương)", "tuần hành", "bạo loạn", "đình công"),
     "disaster": ("động đất", "lũ lụt", "lũ quét", "mưa lũ", "trận lũ", "đợt lũ", "nước lũ", r"bão(?! hòa| giá)",
                  "sạt lở", r"(?<!đốt )cháy(?! hàng| vé| túi| nắng| máy)", "hỏa hoạn",
                  r"(?<!bùng )(?<!tiếng )(?<!thiết bị )(?<!chất )(?<!vật liệu )nổ(?! ra| súng| lực)", "chìm tàu", "rơi máy bay", "máy bay rơi", r"bị rơi(?= gần| xuống| tại| ở| khi| ngay| trên| cách|\s*[.,])", "tai nạn",
-                 "đắm tàu", "bị đắm", "tàu đắm", "tàu chìm", r"va chạm(?= với (?:xe|ô tô|tàu|máy bay))"),
+                 "đắm tàu", "bị đắm", "tàu đắm", "tàu chìm", r"va chạm(?= với (?:xe|ô tô|tàu|máy bay))",
+                 "lũ lớn", "lũ dâng", "đỉnh lũ", "lũ cuốn", "bị lũ cuốn", "ngập lụt", "lở đất", "lốc xoáy", "mưa đá",
+                 "đuối nước", "điện giật", "ngạt khí", "gây ngập", "ngập sâu", "chia cắt cục bộ", "tông liên hoàn",
+                 r"(?:tàu|thuyền|ghe|xuồng|phà|sà lan)(?: [^\s,.]+){0,3}? bị chìm", r"(?<!đánh )sập(?= cầu| nhà| tường| mái| công trình| giàn| hầm| mỏ|\s*[.,])",
+                 r"bị sập", r"tông (?:chết|trúng|vào|phải)", r"lật (?:xe|thuyền|ghe|tàu)", r"(?:xe|ô tô|tàu|thuyền) (?:bị )?lật",
+                 r"lao (?:xuống|khỏi) (?:vực|sông|suối|mương|kênh|ruộng|biển|cầu|đèo|taluy)", r"rơi (?:khỏi|xuống) (?:cầu|vực|sông)"),
     "election": (r"(?<!ủy ban )(?<!ban )(?<!luật )bầu cử", r"(?<!quỹ )(?<!ứng viên )tranh cử",
                  r"bỏ phiếu(?! (?:phản đối|chống|ủng hộ|thông qua|tán thành|trắng|về|cho nghị quyết|nghị quyết))", "trưng cầu dân ý"),
-    "arrest": ("bắt giữ", "bắt giam", r"bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", "tạm giữ", "dẫn độ"),
+    "arrest": ("bắt giữ", "bắt giam", r"bắt (?:tạm giam|khẩn cấp|quả tang)", "sa lưới", r"bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", "tạm giữ", "dẫn độ"),
 }
 _TRIGGER_TYPES: list[str] = []
 
@@ -109,14 +119,15 @@ _NEG_MODAL = re.compile(
     r"(?i)(?<!\w)(?:không|chưa|chẳng|phủ nhận|bác bỏ|sẽ|có thể|dự kiến|nếu|có nguy cơ|nguy cơ|nhằm|"
     r"mục tiêu|mục đích|định|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
     r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng|cần|"
-    r"trừ khi|đồng ý|đề xuất|cản trở|ngăn cản|phá hoại|dễ|khuyến khích|tìm kiếm)(?!\w)"
+    r"trừ khi|đồng ý|đề xuất|cản trở|ngăn cản|phá hoại|dễ|khuyến khích|tìm kiếm|sợ|e sợ|lo sợ|phòng ngừa|đề phòng|suýt|thoát)(?!\w)"
 )
 _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|phê chuẩn|bật đèn xanh|đồng ý (?:để|cho))(?!\w)")
 _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(?<!\w)mà(?!\w)")}  # "lãnh thổ mà Nga chiếm đóng": a state  # "chiến dịch giành quyền kiểm soát": a goal
-_NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|(?<!ra )(?<!ban )lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm)\s+$")
+_NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|(?<!ra )(?<!ban )lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm|nghi phạm|nghi can|thủ phạm|hung thủ)\s+$")
 # "tiến hành các cuộc không kích", "các cuộc đụng độ vẫn diễn ra": named, but asserted all the same
 _LIGHT_VERB = re.compile(
-    r"(?i)(?:tiến hành|thực hiện|mở|phát động|tung ra|mở màn|bắt đầu)\s+(?:một\s+|các\s+|những\s+|nhiều\s+|hàng loạt\s+)?"
+    r"(?i)(?:tiến hành|thực hiện|mở|phát động|tung ra|mở màn|bắt đầu|tổ chức|nhóm|triệu tập)\s+(?:thêm\s+)?"
+    r"(?:một\s+|các\s+|những\s+|nhiều\s+|hàng loạt\s+|loạt\s+|\d+\s+|hai\s+|ba\s+|bốn\s+|năm\s+|hàng chục\s+)?"
     r"(?:cuộc|vụ|đợt|loạt|chiến dịch)\s+$"
 )
 _TOOK_PLACE = re.compile(r"(?i)[^;.]{0,40}?(?<!\w)(?:diễn ra|tiếp diễn|nổ ra|bùng phát|xảy ra)(?!\w)")
@@ -201,7 +212,9 @@ def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list
         if type_ == "attack" and m.group().lower().endswith("công") and _UAV.search(sentence, cs, m.end() + 30):
             type_ = "airstrike"  # "UAV ... tấn công": an attack from the air
         since = bool(_SINCE.search(sentence[cs : m.start()]))
-        out.append(Trigger(type_, m.start(), m.end(), nominal, since, bool(_SETTING.search(head))))
+        # "bắt giữ ba nghi phạm trong vụ sát hại ...": the scene of an asserted happening is its reason
+        scene = bool(_SETTING.search(head)) and not any(not o.nominal and o.start >= cs for o in out)
+        out.append(Trigger(type_, m.start(), m.end(), nominal, since, scene))
     return out
 
 
@@ -276,7 +289,7 @@ def _list_total(sentence: str, start: int, value: int) -> int:
             return total
         s0, e0, v0 = found[-1]
         item = sentence[lo + e0 : sep.start()]
-        if not 1 <= len(item.split()) <= 4 or re.search(r"[\d;:.(),]", item) or _CASUALTY_RE.search(item):
+        if not 1 <= len(item.split()) <= 6 or re.search(r"[\d;:.(),]", item) or _CASUALTY_RE.search(item):
             return total
         if _COUNT_STOP.match(item):
             return total

@@ -48,7 +48,7 @@ _DATE_RE = re.compile(
     | (?i:(?:ngày\s+)?hôm\s+(?P<rel1>qua|nay|kia)|(?:{_PART}|sớm)\s+(?P<rel2>qua|nay)|ngày\s+(?P<rel3>mai))
     | (?i:(?:vào\s+)?(?:{_PART}\s+)?(?:ngày|hôm|đêm))\s+(?P<dd>\d{{1,2}})(?![\d/:-]|[.,]\d|\s*(?:tháng|giờ|h\b|ngày|tuần|năm|lần|người|%))
     | (?i:(?P<same>cùng\s+ngày|cùng\s+hôm|trong\s+ngày)(?!\s+(?:\d|hôm|thứ|chủ|qua|mai)))
-    | (?i:(?P<off>{_NUMWORD})\s+ngày\s+(?P<dir>sau|trước)(?P<that>\s+đó)?)
+    | (?i:(?P<off>{_NUMWORD})\s+ngày\s+(?P<dir>sau|trước)(?P<that>\s+đó)?(?!\s+(?:khi|lúc|ngày|sự kiện|cuộc|vụ)(?!\w)))
     | (?i:(?:ngày\s+)?hôm\s+(?P<next>sau|trước))
     | (?i:năm\s+(?P<year>(?:19|20)\d\d))(?![\d/-])
     | (?i:tháng\s+(?P<mon>\d{{1,2}})(?:(?:\s+năm\s+|[/-])(?P<mony>\d{{4}}))?)(?![\d/-])
