@@ -1,4 +1,4 @@
-"""Fetching over HTTP: the only module that imports httpx.
+"""Fetching over HTTP: with monitor.fetcherrors, the only modules that import httpx.
 
 `Fetcher.get(url)` returns a `FetchResult` or raises a `monitor.errors.FetchError` (or one of its
 subclasses); nothing else escapes: no httpx, ssl, zlib or OSError. Every server is hostile until
@@ -12,7 +12,8 @@ its answer is parsed. The defences, in the order a response meets them:
 - Limits on load: at most `per_host` requests at a time to one host and `max_in_flight` in all
   (httpx's pool degrades past about 20); `get_page` also spaces request starts to one host by
   `min_host_delay` (or the host's robots.txt Crawl-delay, up to 10 s) and honours robots.txt,
-  fetched once per host and cached for a day.
+  fetched once per host and cached for a day. The slots, spacing and robots.txt cache are
+  monitor.politeness (no httpx there).
 - Limits on size: the body is streamed raw and decompressed in bounded steps (monitor.decompress:
   zlib `max_length`, brotli `output_buffer_limit`), counting DECOMPRESSED bytes; past `max_bytes` the
   fetch ends with BodyTooLarge. A gzip or brotli bomb never occupies more than the cap plus one
@@ -28,27 +29,21 @@ its answer is parsed. The defences, in the order a response meets them:
   deadline is waited out (it counts as a retry), a longer one is raised at once for the scheduler
   to postpone the feed. 401/403/404/410 and other 4xx raise HTTPStatusError at once.
 - TLS verified. Validators sent back (ETag, Last-Modified) are dropped if they are not clean ASCII.
-- One translator, `_map_errors`, turns httpx exceptions into messages that name the stage, the
-  problem and the URL ("fetch: connection refused by 127.0.0.1:8080 (http://...)").
+- One translator, monitor.fetcherrors.map_errors, turns httpx exceptions into messages that
+  name the stage, the problem and the URL ("fetch: connection refused by 127.0.0.1:8080 (http://...)").
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import email.utils
-import http
 import ipaddress
 import logging
 import random
 import re
 import socket
-import ssl
-import time
 import urllib.parse
-import urllib.robotparser
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -56,8 +51,18 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 import httpx
 
 from monitor import USER_AGENT, decompress
-from monitor.errors import BodyTooLarge, FetchError, FetchTimeout, HTTPStatusError, RateLimited
+from monitor.errors import BodyTooLarge, FetchError, FetchTimeout, HTTPStatusError
+from monitor.fetcherrors import (
+    RATE_LIMIT_STATUSES,
+    Retryable,
+    clip,
+    human_size,
+    map_errors,
+    netloc,
+    status_error,
+)
 from monitor.models import FetchResult
+from monitor.politeness import Deadline, Politeness, Robots
 
 __all__ = ["FEED_ACCEPT", "PAGE_ACCEPT", "FetchLimits", "Fetcher", "parse_max_age", "parse_retry_after"]
 
@@ -71,16 +76,9 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 ROBOTS_ACCEPT = "text/plain, */*;q=0.1"
 
 TRANSIENT_STATUSES = frozenset({408, 500, 502, 504, 520, 521, 522, 523, 524})
-RATE_LIMIT_STATUSES = frozenset({429, 503})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_RETRY_AFTER = 365 * 24 * 3600.0  # a Retry-After beyond a year is read as a year
 ROBOTS_MAX_BYTES = 512 * 1024
-ROBOTS_TTL = 24 * 3600.0
-ROBOTS_FAILURE_TTL = 3600.0
-ROBOTS_CACHE_SIZE = 1024
-MAX_CRAWL_DELAY = 10.0
-HOST_TABLE_PRUNE_AT = 512
-
 
 
 @dataclass(frozen=True)
@@ -141,180 +139,8 @@ def _clean_header(value: str | None) -> str | None:
     return value
 
 
-# --------------------------------------------------------------------------- errors
-
-
-class _Retryable(Exception):
-    """Internal: a FetchError that may go away if tried again (never escapes this module)."""
-
-    def __init__(self, error: FetchError, retry_after: float | None = None) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.retry_after = retry_after
-
-
-def _clip(text: str, limit: int = 200) -> str:
-    text = "".join(c if c.isprintable() else "?" for c in text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _netloc(url: httpx.URL) -> str:
-    port = url.port or (443 if url.scheme == "https" else 80)
-    host = f"[{url.host}]" if ":" in url.host else url.host
-    return f"{host}:{port}"
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """The exception, its causes and contexts, and the members of exception groups among them."""
-    todo, seen = [exc], set()
-    while todo:
-        current = todo.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        if isinstance(current, BaseExceptionGroup):
-            todo.extend(current.exceptions)
-        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
-
-
-def _connect_error(exc: httpx.ConnectError, url: str) -> tuple[FetchError, bool]:
-    """The error for a failed connection, and whether trying again soon may help."""
-    u = httpx.URL(url)
-    for cause in _causes(exc):
-        if isinstance(cause, socket.gaierror):  # the name does not resolve: fail fast
-            return FetchError(f"DNS lookup failed for host {u.host} ({url})", url=url), False
-        if isinstance(cause, ConnectionRefusedError):
-            return FetchError(f"connection refused by {_netloc(u)} ({url})", url=url), True
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            why = _clip(cause.verify_message or str(cause))
-            return FetchError(f"TLS certificate of {u.host} not trusted: {why} ({url})", url=url), False
-        if isinstance(cause, ssl.SSLError):
-            why = _clip(str(cause))
-            return FetchError(f"TLS handshake with {_netloc(u)} failed: {why} ({url})", url=url), False
-    return FetchError(f"could not connect to {_netloc(u)}: {_clip(str(exc))} ({url})", url=url), True
-
-
-def _timeout_error(exc: httpx.TimeoutException, url: str, limits: FetchLimits) -> FetchTimeout:
-    where = _netloc(httpx.URL(url))
-    if isinstance(exc, httpx.ConnectTimeout):
-        what = f"timed out connecting to {where} after {limits.connect_timeout:g} s"
-    elif isinstance(exc, httpx.ReadTimeout):
-        what = f"no data from {where} for {limits.read_timeout:g} s (read timeout)"
-    elif isinstance(exc, httpx.PoolTimeout):
-        what = f"no free connection to {where} within {limits.connect_timeout:g} s"
-    else:
-        what = f"timed out sending the request to {where}"
-    return FetchTimeout(f"{what} ({url})", url=url)
-
-
-@contextlib.contextmanager
-def _map_errors(url: str, limits: FetchLimits) -> Iterator[None]:
-    """Translate what httpx (and the sockets under it) raise into monitor.errors, in one place."""
-    try:
-        yield
-    except httpx.TimeoutException as exc:
-        raise _Retryable(_timeout_error(exc, url, limits)) from exc
-    except httpx.ConnectError as exc:
-        error, transient = _connect_error(exc, url)
-        raise (_Retryable(error) if transient else error) from exc
-    except (httpx.ReadError, httpx.WriteError, httpx.CloseError) as exc:
-        where = _netloc(httpx.URL(url))
-        raise _Retryable(
-            FetchError(f"connection to {where} lost: {_clip(str(exc))} ({url})", url=url)
-        ) from exc
-    except httpx.RemoteProtocolError as exc:
-        where = _netloc(httpx.URL(url))
-        message = f"the server at {where} broke the HTTP protocol: {_clip(str(exc))} ({url})"
-        raise _Retryable(FetchError(message, url=url)) from exc
-    except httpx.UnsupportedProtocol as exc:
-        raise FetchError(f"not an http or https address: {_clip(url)}", url=url) from exc
-    except (httpx.InvalidURL, UnicodeError) as exc:
-        raise FetchError(f"invalid address {_clip(url)}: {_clip(str(exc))}", url=url) from exc
-    except httpx.HTTPError as exc:
-        raise FetchError(f"{_clip(str(exc)) or type(exc).__name__} ({url})", url=url) from exc
-    except OSError as exc:  # anything the layers below let through
-        raise _Retryable(FetchError(f"network error: {_clip(str(exc))} ({url})", url=url)) from exc
-
-
-def _human_size(n: int) -> str:
-    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if n >= factor:
-            return f"{n / factor:.4g} {unit}"
-    return f"{n} bytes"
-
-
-def _status_error(status: int, url: str, origin: str, retry_after: float | None = None) -> HTTPStatusError:
-    try:
-        phrase = " " + http.HTTPStatus(status).phrase
-    except ValueError:
-        phrase = ""
-    message = f"HTTP {status}{phrase} from {url}"
-    if url != origin:
-        message += f" (redirected from {origin})"
-    if status in RATE_LIMIT_STATUSES:
-        wait = f"retry after {retry_after:g} s" if retry_after is not None else "no Retry-After given"
-        return RateLimited(f"{message} ({wait})", url=url, status=status, retry_after=retry_after)
-    return HTTPStatusError(message, url=url, status=status)
-
-
-# --------------------------------------------------------------------------- deadlines and slots
-
-
-class _Deadline:
-    """The total deadline of one fetch, paused while the fetch only waits in a queue."""
-
-    def __init__(self, timeout: asyncio.Timeout, seconds: float) -> None:
-        self._timeout = timeout
-        self.seconds = seconds
-
-    def remaining(self) -> float:
-        when = self._timeout.when()
-        return float("inf") if when is None else when - asyncio.get_running_loop().time()
-
-    @contextlib.asynccontextmanager
-    async def paused(self) -> AsyncIterator[None]:
-        if self._timeout.expired():  # the cancellation is on its way; nothing to pause
-            yield
-            return
-        left = self.remaining()
-        self._timeout.reschedule(None)
-        try:
-            yield
-        finally:
-            self._timeout.reschedule(asyncio.get_running_loop().time() + left)
-
-
-class _Host:
-    """What is known about one host: its concurrency slots and when the last polite request started."""
-
-    def __init__(self, per_host: int) -> None:
-        self.slots = asyncio.Semaphore(per_host)
-        self.last_start = float("-inf")
-        self.users = 0
-
-    async def wait_turn(self, delay: float) -> None:
-        """Wait until `delay` seconds after the previous start; the turn is taken before sleeping,
-        so concurrent callers line up one `delay` apart."""
-        now = asyncio.get_running_loop().time()
-        start = max(now, self.last_start + delay)
-        self.last_start = start
-        if start > now:
-            await asyncio.sleep(start - now)
-
-
-@dataclass(frozen=True)
-class _Robots:
-    parser: urllib.robotparser.RobotFileParser | None  # None: everything allowed
-    expires: float
-
-    def crawl_delay(self, agent: str) -> float:
-        delay = self.parser.crawl_delay(agent) if self.parser else None
-        return min(float(delay), MAX_CRAWL_DELAY) if delay else 0.0
-
-
 def _host_key(url: httpx.URL) -> str:
-    return f"{url.scheme}://{_netloc(url)}"
+    return f"{url.scheme}://{netloc(url)}"
 
 
 def _is_local(host: str) -> bool:
@@ -336,9 +162,9 @@ def _checked_address(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise FetchError(f"invalid address {_clip(url)}: {_clip(str(exc))}", url=url) from exc
+        raise FetchError(f"invalid address {clip(url)}: {clip(str(exc))}", url=url) from exc
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise FetchError(f"not an http or https address: {_clip(url)}", url=url)
+        raise FetchError(f"not an http or https address: {clip(url)}", url=url)
     return parsed
 
 
@@ -350,7 +176,7 @@ def _redirect_target(response: httpx.Response, current: str) -> str | None:
     location = response.headers.get("location", "").strip()
     if not location:
         raise FetchError(f"HTTP {status} redirect without a Location header from {current}", url=current)
-    shown = _clip(location)
+    shown = clip(location)
     try:
         target = httpx.URL(current).join(location).copy_with(fragment=None)
     except (httpx.InvalidURL, ValueError) as exc:
@@ -416,13 +242,13 @@ class Fetcher:
         if per_host < 1 or max_in_flight < 1 or min_host_delay < 0:
             raise ValueError("Fetcher: per_host and max_in_flight must be >= 1, min_host_delay >= 0")
         self._limits = limits
-        self._per_host = per_host
-        self._min_host_delay = min_host_delay
-        self._user_agent = user_agent
-        self._in_flight = asyncio.Semaphore(max_in_flight)
-        self._hosts: dict[str, _Host] = {}
-        self._robots: OrderedDict[str, _Robots] = OrderedDict()
-        self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._politeness = Politeness(
+            per_host=per_host,
+            max_in_flight=max_in_flight,
+            min_host_delay=min_host_delay,
+            user_agent=user_agent,
+            load_robots=self._load_robots,
+        )
         self._closed = False
         self._client = httpx.AsyncClient(
             transport=transport,
@@ -487,20 +313,20 @@ class Fetcher:
         errors: list[FetchError] = []
         try:
             async with asyncio.timeout(seconds) as timeout:
-                return await self._with_retries(request, _Deadline(timeout, seconds), errors)
+                return await self._with_retries(request, Deadline(timeout, seconds), errors)
         except TimeoutError:
             last = f"; before that: {str(errors[-1]).removeprefix('fetch: ')}" if errors else ""
             message = f"timed out after {seconds:g} s (total deadline) fetching {request.url}{last}"
             raise FetchTimeout(message, url=request.url) from None
 
     async def _with_retries(
-        self, request: _Request, deadline: _Deadline, errors: list[FetchError]
+        self, request: _Request, deadline: Deadline, errors: list[FetchError]
     ) -> FetchResult:
         attempt = 0
         while True:
             try:
                 return await self._follow(request, deadline)
-            except _Retryable as retry:
+            except Retryable as retry:
                 errors.append(retry.error)
                 wait = retry.retry_after
                 if wait is None:
@@ -517,16 +343,18 @@ class Fetcher:
                 await asyncio.sleep(wait)
                 attempt += 1
 
-    async def _follow(self, request: _Request, deadline: _Deadline) -> FetchResult:
+    async def _follow(self, request: _Request, deadline: Deadline) -> FetchResult:
         """One attempt: the request and the redirects it leads to, each hop checked."""
-        current, cookies, seen = request.url, httpx.Cookies(), set()
-        for _hop in range(self._limits.max_redirects + 1):
+        limits, current, cookies, seen = self._limits, request.url, httpx.Cookies(), set()
+        for _hop in range(limits.max_redirects + 1):
             if request.robots:
                 async with deadline.paused():
-                    await self._require_allowed(current)
+                    await self._politeness.require_allowed(_host_key(httpx.URL(current)), current)
             seen.add(_visit(current, cookies))  # with the cookies it is asked with
-            async with self._slot(current, deadline, request.polite):
-                with _map_errors(current, self._limits):
+            async with self._politeness.slot(_host_key(httpx.URL(current)), deadline, request.polite):
+                with map_errors(
+                    current, connect_timeout=limits.connect_timeout, read_timeout=limits.read_timeout
+                ):
                     outgoing = self._client.build_request("GET", current, headers=request.headers)
                     cookies.set_cookie_header(outgoing)
                     response = await self._client.send(outgoing, stream=True)
@@ -542,7 +370,7 @@ class Fetcher:
                     f"redirect loop: {target} visited twice (starting at {request.url})", url=request.url
                 )
             current = target
-        count = self._limits.max_redirects + 1
+        count = limits.max_redirects + 1
         raise FetchError(f"too many redirects ({count}) starting at {request.url}", url=request.url)
 
     async def _result(self, request: _Request, current: str, response: httpx.Response) -> FetchResult:
@@ -561,11 +389,11 @@ class Fetcher:
                 cache_max_age=parse_max_age(headers.get("cache-control")),
             )
         retry_after = parse_retry_after(headers.get("retry-after")) if status in RATE_LIMIT_STATUSES else None
-        error = _status_error(status, current, request.url, retry_after)
+        error = status_error(status, current, request.url, retry_after)
         if status in TRANSIENT_STATUSES or (status == 503 and retry_after is None):
-            raise _Retryable(error)
+            raise Retryable(error)
         if retry_after is not None:
-            raise _Retryable(error, retry_after=retry_after)  # waited out only if it fits the deadline
+            raise Retryable(error, retry_after=retry_after)  # waited out only if it fits the deadline
         raise error
 
     def _not_modified(self, request: _Request, current: str, response: httpx.Response) -> FetchResult:
@@ -586,7 +414,7 @@ class Fetcher:
         )
 
     async def _read_body(self, response: httpx.Response, url: str, max_bytes: int) -> bytes:
-        too_large = BodyTooLarge(f"response body larger than {_human_size(max_bytes)} from {url}", url=url)
+        too_large = BodyTooLarge(f"response body larger than {human_size(max_bytes)} from {url}", url=url)
         declared = response.headers.get("content-length", "").strip()
         if re.fullmatch(r"[0-9]+", declared) and (len(declared) > 15 or int(declared) > max_bytes):
             raise too_large
@@ -611,69 +439,16 @@ class Fetcher:
                     raise too_large
                 body += piece
         except decompress.DecodeError as exc:
-            what = f"Content-Encoding {_clip(str(encoding))}"
+            what = f"Content-Encoding {clip(str(encoding))}"
             raise FetchError(
                 f"response body from {url} could not be decoded ({what}): {exc}", url=url
             ) from exc
         return bytes(body)
 
-    # ----------------------------------------------------------------------- slots and politeness
+    # ----------------------------------------------------------------------- robots.txt
 
-    @contextlib.asynccontextmanager
-    async def _slot(self, url: str, deadline: _Deadline, polite: bool) -> AsyncIterator[None]:
-        """Hold one of the host's slots and one global slot; waiting for them is not on the deadline."""
-        key = _host_key(httpx.URL(url))
-        host = self._host(key)
-        host.users += 1
-        try:
-            async with contextlib.AsyncExitStack() as stack:
-                async with deadline.paused():
-                    await stack.enter_async_context(host.slots)  # host first: no global slot idles
-                    if polite:
-                        await host.wait_turn(self._delay_for(key))
-                    await stack.enter_async_context(self._in_flight)
-                yield
-        finally:
-            host.users -= 1
-
-    def _host(self, key: str) -> _Host:
-        host = self._hosts.get(key)
-        if host is None:
-            if len(self._hosts) >= HOST_TABLE_PRUNE_AT:  # forget idle hosts: months of new hosts
-                since = asyncio.get_running_loop().time() - max(self._min_host_delay, MAX_CRAWL_DELAY)
-                for idle in [k for k, h in self._hosts.items() if h.users == 0 and h.last_start < since]:
-                    del self._hosts[idle]
-            host = self._hosts[key] = _Host(self._per_host)
-        return host
-
-    def _delay_for(self, key: str) -> float:
-        robots = self._robots.get(key)
-        crawl_delay = robots.crawl_delay(self._user_agent) if robots else 0.0
-        return max(self._min_host_delay, crawl_delay)
-
-    async def _require_allowed(self, url: str) -> None:
-        robots = await self._robots_for(_host_key(httpx.URL(url)))
-        if robots.parser is not None and not robots.parser.can_fetch(self._user_agent, url):
-            raise FetchError(f"{url} disallowed by robots.txt", url=url)
-
-    async def _robots_for(self, key: str) -> _Robots:
-        """The host's robots.txt, fetched once (concurrent callers wait for the first) and cached."""
-        cached = self._robots.get(key)
-        if cached is not None and cached.expires > time.monotonic():
-            return cached
-        lock = self._robots_locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            cached = self._robots.get(key)
-            if cached is None or cached.expires <= time.monotonic():
-                cached = await self._load_robots(key)
-                self._robots[key] = cached
-                self._robots.move_to_end(key)
-                while len(self._robots) > ROBOTS_CACHE_SIZE:
-                    self._robots.popitem(last=False)
-        self._robots_locks.pop(key, None)
-        return cached
-
-    async def _load_robots(self, key: str) -> _Robots:
+    async def _load_robots(self, key: str) -> Robots:
+        """The host's robots.txt, for `Politeness` to cache; rules only when it could be read."""
         url = f"{key}/robots.txt"
         request = _Request(url, {"Accept": ROBOTS_ACCEPT}, True, False, ROBOTS_MAX_BYTES)
         try:
@@ -681,12 +456,10 @@ class Fetcher:
         except HTTPStatusError as exc:
             if 400 <= exc.status < 500 and exc.status != 429:  # RFC 9309: no robots.txt, no rules
                 log.debug("robots.txt absent url=%s status=%d: all allowed", url, exc.status)
-                return _Robots(None, time.monotonic() + ROBOTS_TTL)
+                return Robots.allow_all(failed=False)
             log.warning("robots.txt unavailable url=%s error=%s: allowed until it can be read", url, exc)
-            return _Robots(None, time.monotonic() + ROBOTS_FAILURE_TTL)
+            return Robots.allow_all(failed=True)
         except FetchError as exc:
             log.warning("robots.txt unavailable url=%s error=%s: allowed until it can be read", url, exc)
-            return _Robots(None, time.monotonic() + ROBOTS_FAILURE_TTL)
-        parser = urllib.robotparser.RobotFileParser(url)
-        parser.parse(result.content.decode("utf-8-sig", "replace").splitlines())
-        return _Robots(parser, time.monotonic() + ROBOTS_TTL)
+            return Robots.allow_all(failed=True)
+        return Robots.read(url, result.content.decode("utf-8-sig", "replace"))

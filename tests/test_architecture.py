@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "monitor"
-BOUNDARIES = {"httpx": {"fetch"}, "sqlite_utils": {"store", "schema"}, "apprise": {"alerts"}, "sqlite3": {"store"}}
+BOUNDARIES = {"httpx": {"fetch", "fetcherrors"}, "sqlite_utils": {"store", "schema"}, "apprise": {"alerts"}, "sqlite3": {"store"}}
 PURE_STAGES = ("feeds", "pages", "text", "topics", "events", "dedup", "planner", "identity", "dates")
 
 
