@@ -1,6 +1,8 @@
 """All state in one SQLite file: feeds, articles, topic matches, the alert outbox.
 
-The only module that imports sqlite_utils. WAL mode, a busy timeout so a user's backup or
+The only module that imports sqlite_utils (with `schema`, its migrations). The queries of the
+outbox (monitor.outbox) and of events and fingerprints (monitor.eventstore) are mixins that
+`Store` inherits: one connection, one transaction per write, whoever the table. WAL mode, a busy timeout so a user's backup or
 sqlite3 shell makes us wait rather than crash, schema versioned with sqlite_utils.Migrations.
 One write transaction per feed's results: the articles of a poll and the outbox rows they cause
 are committed together, so a crash never leaves an article recorded without its alert, nor an
@@ -13,11 +15,9 @@ import hashlib
 import json
 import sqlite3
 import time
-from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,9 @@ import sqlite_utils
 
 from monitor import schema
 from monitor.errors import StoreError
+from monitor.eventstore import EventQueries
 from monitor.models import Article, Event, KnownEvent, Match
+from monitor.outbox import OutboxItem, OutboxQueries
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -57,32 +59,6 @@ class FeedState:
 
 
 @dataclass(frozen=True)
-class OutboxItem:
-    """An alert to deliver: one row per (alert target, apprise URL)."""
-
-    key: str  # idempotency key: kind|subject|target|url_hash
-    target: str
-    url_hash: str
-    topics: tuple[str, ...]
-    article: str | None
-    kind: str  # "article", "event", "update", "health", "digest", "fallback", "test"
-    title: str
-    body: str
-    body_format: str = "text"
-    id: int | None = None
-    status: str = "pending"  # pending, sent, failed; folded: carried by the digest row `digest`
-    attempts: int = 0
-    created_at: float = 0.0
-    next_attempt_at: float = 0.0  # for a held row: when its digest is due
-    sent_at: float | None = None
-    last_error: str | None = None
-    killed: int | None = None  # the alert's figures, for urgent_if
-    injured: int | None = None
-    hold: str | None = None  # why it waits for a digest: digest, quiet or cap (None: in line to send)
-    digest: int | None = None
-
-
-@dataclass(frozen=True)
 class FeedResults:
     """What one successful poll of a feed produced, written in one transaction."""
 
@@ -102,7 +78,7 @@ class FeedResults:
     fingerprints: Sequence[tuple[str, frozenset[int], bool]] = ()  # (article, shingles, alerted)
 
 
-class Store:
+class Store(OutboxQueries, EventQueries):
     def __init__(self, db: sqlite_utils.Database, path: Path | None = None) -> None:
         self.db = db
         self.path = path
@@ -244,7 +220,14 @@ class Store:
                 "INSERT OR IGNORE INTO matches (article, topic, terms, hits, at) VALUES (?, ?, ?, ?, ?)",
                 [(key, m.topic, json.dumps(m.terms, ensure_ascii=False), _hits_json(m), now) for key, m in results.matches],
             )
-            self._write_events(conn, results, now)
+            self._write_events(
+                conn,
+                new=results.new_events,
+                updated=results.updated_events,
+                mentions=results.mentions,
+                fingerprints=results.fingerprints,
+                now=now,
+            )
             created = self._insert_outbox(conn, results.alerts, now)
             conn.execute(
                 """UPDATE feeds SET etag = ?, last_modified = ?, first_poll_at = COALESCE(first_poll_at, ?),
@@ -255,210 +238,6 @@ class Store:
                  results.items, results.next_poll_at, results.warning, results.url),
             )
         return created
-
-    # ------------------------------------------------------------------ events
-
-    @staticmethod
-    def _write_events(conn: sqlite3.Connection, results: FeedResults, now: float) -> None:
-        for known, keys in results.new_events:
-            e = known.event
-            conn.execute(
-                """INSERT OR IGNORE INTO events (uid, type, date, place, actors, killed, injured, evidence,
-                   background, article, anchor, first_seen, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                (known.uid, e.type, e.date, e.place, json.dumps(list(e.actors), ensure_ascii=False), e.killed,
-                 e.injured, e.evidence, int(e.background), e.article,
-                 known.anchor.isoformat() if known.anchor else None, now, now),
-            )
-            conn.executemany("INSERT OR IGNORE INTO event_keys (key, event) VALUES (?, ?)", [(k, known.uid) for k in keys])
-        for uid, e in results.updated_events.items():
-            conn.execute(
-                """UPDATE events SET date = ?, place = ?, actors = ?, killed = ?, injured = ?, updated_at = ?
-                   WHERE uid = ?""",
-                (e.date, e.place, json.dumps(list(e.actors), ensure_ascii=False), e.killed, e.injured, now, uid),
-            )
-        conn.executemany("INSERT OR IGNORE INTO mentions (event, article, at) VALUES (?, ?, ?)",
-                         [(uid, art, now) for uid, art in results.mentions])
-        conn.executemany(
-            "INSERT OR REPLACE INTO fingerprints (article, shingles, alerted_at) VALUES (?, ?, ?)",
-            [(art, _pack(fp), now if alerted else None) for art, fp, alerted in results.fingerprints],
-        )
-        conn.executemany(
-            "INSERT INTO fingerprint_keys (key, article, alerted_at) VALUES (?, ?, ?)",
-            [(_signed(k), art, now) for art, fp, alerted in results.fingerprints if alerted for k in sample_keys(fp)],
-        )
-
-    def candidate_events(self, keys: Sequence[str]) -> list[KnownEvent]:
-        """Stored events sharing a blocking key with a new one: an index lookup, never a scan."""
-        if not keys:
-            return []
-        marks = ",".join("?" * len(keys))
-        rows = self._rows(
-            f"""SELECT * FROM events WHERE uid IN (SELECT DISTINCT event FROM event_keys WHERE key IN ({marks}))""",
-            keys,
-        )
-        return [_known_event(r) for r in rows]
-
-    def near_candidates(self, fp: frozenset[int], *, since: float, limit: int = 20) -> list[frozenset[int]]:
-        """Fingerprints of articles alerted since `since` that share a sampled shingle with `fp`,
-        most shared first: the only ones worth comparing (an index lookup, never a scan)."""
-        keys = [_signed(k) for k in sample_keys(fp)]
-        if not keys:
-            return []
-        marks = ",".join("?" * len(keys))
-        rows = self._rows(
-            f"""SELECT f.shingles FROM fingerprints f JOIN (
-                    SELECT article, COUNT(*) AS shared FROM fingerprint_keys
-                    WHERE key IN ({marks}) AND alerted_at >= ? GROUP BY article ORDER BY shared DESC LIMIT ?
-                ) c ON c.article = f.article""",
-            [*keys, since, limit],
-        )
-        return [_unpack(r["shingles"]) for r in rows]
-
-    def events(
-        self, *, topic: str | None = None, since: float = 0.0, limit: int = -1, news_only: bool = False
-    ) -> list[tuple[KnownEvent, list[dict[str, Any]]]]:
-        """Events first seen since `since` (optionally in one topic; only news, not background, when
-        asked), newest first, at most `limit` (-1: all), each with its sources."""
-        sql = "SELECT * FROM events WHERE first_seen >= ?"
-        params: list[Any] = [since]
-        if topic:
-            sql += """ AND uid IN (SELECT m.event FROM mentions m JOIN matches t ON t.article = m.article
-                       WHERE t.topic = ?)"""
-            params.append(topic)
-        if news_only:
-            sql += " AND background = 0"
-        out = []
-        for row in self._rows(sql + " ORDER BY first_seen DESC, uid LIMIT ?", [*params, limit]):
-            sources = self._rows(
-                """SELECT a.key, a.url, a.title, a.feed, a.published FROM mentions m JOIN articles a
-                   ON a.key = m.article WHERE m.event = ? ORDER BY m.at""",
-                (row["uid"],),
-            )
-            out.append((_known_event(row), sources))
-        return out
-
-    # ------------------------------------------------------------------ outbox
-
-    @staticmethod
-    def _insert_outbox(conn: sqlite3.Connection, items: Iterable[OutboxItem], now: float) -> int:
-        created = 0
-        for it in items:
-            cur = conn.execute(
-                """INSERT OR IGNORE INTO outbox (key, target, url_hash, topics, article, kind, title, body,
-                   body_format, created_at, next_attempt_at, killed, injured)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (it.key, it.target, it.url_hash, json.dumps(it.topics), it.article, it.kind, it.title, it.body,
-                 it.body_format, now, now, it.killed, it.injured),
-            )
-            created += cur.rowcount
-        return created
-
-    def enqueue(self, items: Sequence[OutboxItem], *, now: float) -> int:
-        with self.transaction() as conn:
-            return self._insert_outbox(conn, items, now)
-
-    def due_alerts(self, now: float, limit: int = 100) -> list[OutboxItem]:
-        rows = self._rows(
-            "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-            (now, limit),
-        )
-        return [_outbox_item(r) for r in rows]
-
-    def outbox(self, *, statuses: Sequence[str] = ("pending", "failed")) -> list[OutboxItem]:
-        marks = ",".join("?" * len(statuses))
-        return [_outbox_item(r) for r in self._rows(f"SELECT * FROM outbox WHERE status IN ({marks}) ORDER BY id", statuses)]
-
-    def mark_sent(self, item_id: int, *, now: float) -> None:
-        """The row was delivered; so were the alerts a digest row carried."""
-        with self.transaction() as conn:
-            conn.execute(
-                "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
-                (now, item_id),
-            )
-            conn.execute("UPDATE outbox SET status = 'sent', sent_at = ? WHERE digest = ? AND status = 'folded'",
-                         (now, item_id))
-
-    def channels(self) -> list[tuple[str, str]]:
-        """(target, url_hash) of every channel with undelivered alerts, in order of its oldest one."""
-        rows = self._rows("""SELECT target, url_hash, MIN(id) AS first FROM outbox WHERE status = 'pending'
-                             GROUP BY target, url_hash ORDER BY first""")
-        return [(r["target"], r["url_hash"]) for r in rows]
-
-    def queue(self, target: str, url_hash: str, *, limit: int = 100) -> list[OutboxItem]:
-        """The channel's alerts in line to be sent (not held for a digest), oldest first."""
-        rows = self._rows(
-            """SELECT * FROM outbox WHERE target = ? AND url_hash = ? AND status = 'pending' AND hold IS NULL
-               ORDER BY id LIMIT ?""",
-            (target, url_hash, limit),
-        )
-        return [_outbox_item(r) for r in rows]
-
-    def held(self, target: str, url_hash: str) -> list[tuple[OutboxItem, str | None]]:
-        """The channel's alerts waiting for a digest, oldest first, with their article's link."""
-        rows = self._rows(
-            """SELECT o.*, a.url AS article_url FROM outbox o LEFT JOIN articles a ON a.key = o.article
-               WHERE o.target = ? AND o.url_hash = ? AND o.status = 'pending' AND o.hold IS NOT NULL
-               ORDER BY o.id""",
-            (target, url_hash),
-        )
-        return [(_outbox_item({k: v for k, v in r.items() if k != "article_url"}), r["article_url"]) for r in rows]
-
-    def reroute(self, target: str, old_hash: str, new_hash: str) -> None:
-        """Move a target's undelivered alerts from a URL it no longer has to its new one."""
-        with self.transaction() as conn:
-            conn.execute("UPDATE outbox SET url_hash = ? WHERE target = ? AND url_hash = ? AND status = 'pending'",
-                         (new_hash, target, old_hash))
-
-    def hold(self, item_id: int, reason: str, *, until: float) -> None:
-        """Take an alert out of line until its digest is due (`until`)."""
-        with self.transaction() as conn:
-            conn.execute("UPDATE outbox SET hold = ?, next_attempt_at = ? WHERE id = ?", (reason, until, item_id))
-
-    def fold(self, members: Sequence[int], digest: OutboxItem, *, now: float) -> int:
-        """Write the digest row and mark `members` as carried by it, in one transaction; returns its id."""
-        with self.transaction() as conn:
-            self._insert_outbox(conn, [digest], now)
-            (digest_id,) = conn.execute("SELECT id FROM outbox WHERE key = ?", (digest.key,)).fetchone()
-            conn.executemany("UPDATE outbox SET status = 'folded', digest = ? WHERE id = ? AND status = 'pending'",
-                             [(digest_id, m) for m in members])
-        return int(digest_id)
-
-    def sent_since(self, target: str, url_hash: str, since: float) -> list[float]:
-        """When the channel's messages (digests count once, not their alerts) went out since `since`."""
-        rows = self._rows(
-            """SELECT sent_at FROM outbox WHERE target = ? AND url_hash = ? AND status = 'sent' AND digest IS NULL
-               AND sent_at >= ? ORDER BY sent_at""",
-            (target, url_hash, since),
-        )
-        return [float(r["sent_at"]) for r in rows]
-
-    def give_up(self, item_id: int, error: str, fallback: Sequence[OutboxItem], *, now: float) -> None:
-        """Mark an alert failed (it stays visible) and queue the fallback target's notice with it."""
-        with self.transaction() as conn:
-            conn.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?, status = 'failed' WHERE id = ?",
-                         (error, item_id))
-            self._insert_outbox(conn, fallback, now)
-
-    def mark_failed_attempt(self, item_id: int, error: str, *, next_attempt_at: float | None) -> None:
-        """Record a failed attempt: retry at next_attempt_at, or give up (status 'failed') when None."""
-        with self.transaction() as conn:
-            conn.execute(
-                """UPDATE outbox SET attempts = attempts + 1, last_error = ?,
-                   status = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END,
-                   next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?""",
-                (error, next_attempt_at, next_attempt_at, item_id),
-            )
-
-    def retry(self, item_id: int | None, *, now: float) -> int:
-        """Requeue one failed alert (or all of them): they are sent again on the next delivery."""
-        with self.transaction() as conn:
-            sql = ("UPDATE outbox SET status = 'pending', hold = NULL, next_attempt_at = ?, created_at = ? "
-                   "WHERE status = 'failed'")
-            params: tuple[Any, ...] = (now, now)
-            if item_id is not None:
-                sql += " AND id = ?"
-                params += (item_id,)
-            return conn.execute(sql, params).rowcount
 
     # ------------------------------------------------------------------ source health
 
@@ -549,54 +328,11 @@ def identity_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-SAMPLE_MODULUS = 16  # about one shingle in 16 is an index key
-MAX_SAMPLE_KEYS = 64
-
-
-def sample_keys(fp: frozenset[int]) -> list[int]:
-    """Content-defined sample of a fingerprint: the shingle hashes divisible by SAMPLE_MODULUS
-    (at most MAX_SAMPLE_KEYS, the smallest), or the smallest hash when none is. A copy shares the
-    sample wherever it shares text, so a truncated republication still finds its original."""
-    sample = sorted(h for h in fp if h % SAMPLE_MODULUS == 0)[:MAX_SAMPLE_KEYS]
-    return sample or ([min(fp)] if fp else [])
-
-
-def _signed(h: int) -> int:
-    """An unsigned 64-bit hash as SQLite's signed INTEGER."""
-    return h - (1 << 64) if h >= 1 << 63 else h
-
-
-def _pack(fp: frozenset[int]) -> bytes:
-    return array("Q", sorted(fp)).tobytes()
-
-
-def _unpack(blob: bytes) -> frozenset[int]:
-    a = array("Q")
-    a.frombytes(blob)
-    return frozenset(a)
-
-
-def _known_event(row: dict[str, Any]) -> KnownEvent:
-    event = Event(
-        type=row["type"], date=row["date"], place=row["place"], actors=tuple(json.loads(row["actors"])),
-        killed=row["killed"], injured=row["injured"], evidence=row["evidence"],
-        background=bool(row["background"]), article=row["article"],
-    )
-    anchor = datetime.fromisoformat(row["anchor"]) if row["anchor"] else None
-    return KnownEvent(uid=row["uid"], event=event, anchor=anchor)
-
-
 def _hits_json(m: Match) -> str:
     return json.dumps(
         [{"term": h.term, "field": h.field, "start": h.start, "end": h.end, "snippet": h.snippet} for h in m.hits],
         ensure_ascii=False,
     )
-
-
-def _outbox_item(row: dict[str, Any]) -> OutboxItem:
-    row = dict(row)
-    row["topics"] = tuple(json.loads(row["topics"]))
-    return OutboxItem(**row)
 
 
 @contextmanager
