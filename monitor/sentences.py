@@ -71,7 +71,7 @@ def split_sentences(text: str) -> list[str]:
 
 VIOLENT = ("attack", "airstrike", "clash", "capture", "disaster", "arrest", "protest")
 TOLL_TYPES = ("attack", "airstrike", "clash", "capture", "disaster", "protest")  # an arrest kills no one
-_NEEDS_ACTOR = ("appeal", "meeting")  # "yêu cầu các phương tiện chuyển hướng" (a road sign) is no diplomacy
+_NEEDS_ACTOR = ("appeal", "meeting", "agreement")  # "yêu cầu các phương tiện chuyển hướng" (a road sign) is no diplomacy
 _SKIP_LINE = re.compile(r"(?i)^\W*(?:xem thêm|đọc thêm|tin liên quan|video:)")
 _FRESH = re.compile(r"(?i)^\W*(?:trong (?:một )?diễn biến khác|trước đó cùng ngày|sau đó cùng ngày|cũng trong ngày)")
 
@@ -231,9 +231,17 @@ def _sentence_events(
         ev = Event("casualties", day, _best_place(_pick(mentions, "place", []), aliases),
                    tuple(dict.fromkeys(m.name for m in mentions if m.role == "actor")),
                    counts[-1].get("killed"), counts[-1].get("injured"), sentence.strip(),
-                   is_background(day, any(d[3] for d in dates), local_day(pub)), article)  # fmt: skip
+                   is_background(day, any(d[3] for d in dates) or bool(_ERA.search(sentence)), local_day(pub)),
+                   article)  # fmt: skip
         out.append((ev, False, False, False))
     return out, last
+
+
+# an era named: "do bom mìn chưa phát nổ từ thời chiến tranh Việt Nam" is history with no year
+_ERA = re.compile(
+    r"(?i)(?<!\w)(?:từ thời|thời chiến tranh|chiến tranh (?:Việt Nam|thế giới|Triều Tiên|Vùng Vịnh|lạnh)|"
+    r"Thế chiến|thời Liên Xô|thời Xô viết|thời Gaddafi|dưới thời)(?!\w)"
+)
 
 
 def _future(day: str | None, pub: datetime | None) -> bool:
@@ -267,7 +275,8 @@ def _group_event(
     spans = [(clause_start(sentence, triggers[i].start), clause_end(sentence, triggers[i].end)) for i in idxs]
     day, reported = next((p for i in idxs if (p := _pick_date(dates, triggers, i, sentence))[0]), (None, False))
     history = any(h and any(cs <= s < ce for cs, ce in spans) for s, _e, _d, h in dates) or any(
-        _history_before(sentence, dates, triggers[i].start) for i in idxs
+        _history_before(sentence, dates, triggers[i].start) or _ERA.search(sentence, *spans[k])
+        for k, i in enumerate(idxs)
     )
     killed = max((counts.get(i, {}).get("killed", -1) for i in idxs), default=-1)
     injured = max((counts.get(i, {}).get("injured", -1) for i in idxs), default=-1)
@@ -291,8 +300,8 @@ def _teaser(sentence: str) -> bool:
     for word in sentence.split():
         if word.isascii():
             continue  # "YouTube", "McCright", "iPhone"
-        for i in range(2, len(word) - 1):
-            if word[i].isupper() and word[i - 1].islower() and word[i - 2].islower() and word[i + 1].islower():
+        for i in range(1, len(word) - 1):
+            if word[i].isupper() and word[i - 1].islower() and word[i + 1].islower():  # "MỹĐiện đàm"
                 return True
     return False
 
@@ -301,6 +310,22 @@ _INCIDENT = re.compile(r"(?i)^\W*(?:vụ việc|sự việc|vụ án|sự cố)(
 
 
 _CLOSED = re.compile(r"[.!?…:;\"”’)\]]\s*$")
+_BLOCK_GAP = re.compile(r"\n[^\S\n]*\n(?:[^\S\n]*\n)+")
+
+
+def _drop_teasers(text: str) -> str:
+    """Related-article cards after the body, as VietNamNet ends its articles: blocks set apart
+    by blank lines, each a headline with no full stop and its one-sentence summary ("Tai nạn
+    liên hoàn trên cao tốc Phan Thiết - Dầu Giây, ùn tắc 7km\n6 ô tô tông liên hoàn ...")."""
+    blocks = _BLOCK_GAP.split(text)
+    if len(blocks) < 2:
+        return text
+    kept = [blocks[0]]
+    for block in blocks[1:]:
+        lines = [line for line in block.splitlines() if line.strip()]
+        if not (len(lines) == 2 and not _CLOSED.search(lines[0])):
+            kept.append(block)
+    return "\n\n".join(kept)
 
 
 def scan(
@@ -312,6 +337,8 @@ def scan(
     found: list[Found] = []
     previous: str | None = None
     text = normalize(text or "")
+    if body:
+        text = _drop_teasers(text)
     lines = [line for line in text.splitlines() if line.strip()]
     if body and len(lines) >= 3:
         text = "\n".join(line for line in lines if _CLOSED.search(line))

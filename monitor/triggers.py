@@ -40,24 +40,24 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                   r"tấn công bằng (?:máy bay không người lái|UAV|drone)",
                   r"phóng (?:[^\s,.]+ ){0,3}?(?:UAV|drone|máy bay không người lái)"),
     "clash": (r"(?<!bên )(?<!phe )(?<!các bên )giao tranh", "đụng độ", "đấu súng", "chạm súng", "xung đột vũ trang"),
-    "capture": ("chiếm được", "đánh chiếm", r"giành (?:được )?quyền kiểm soát", "kiểm soát được", "tiếp quản",
+    "capture": ("chiếm được", "đánh chiếm", r"giành (?:được )?quyền kiểm soát", "kiểm soát được", r"(?<!trực )tiếp quản(?! lý)",
                 r"(?<!lãnh thổ )(?<!vùng đất )(?<!lãnh thổ mà )chiếm(?! được| \d| khoảng| đến| tới| đóng bởi| gần| hơn| tới| phần| đa| ưu| lợi thế| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
                 r"| tỷ| tỉ| một| hai| ba)",
                 r"giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi)"),
     "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )yêu cầu(?! của| bị| được| này| đó)",
                r"(?<!lời )(?<!theo )đề nghị(?! không nêu tên| giấu tên| không tiết lộ| không nêu danh)", "hối thúc", "thúc giục",
-               "lên án", r"(?<!có )(?<!các )(?<!những )(?<!lời )cảnh báo(?! không kích| phòng không| sóng thần| sớm)", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
+               "lên án", r"(?<!có )(?<!các )(?<!những )(?<!lời )(?<![0-9] )cảnh báo(?! không kích| phòng không| sóng thần| sớm)", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
     "meeting": (r"(?<!tụ )họp(?! báo)", "hội nghị", "hội đàm", "hội kiến", "điện đàm", r"(?<!nhà )(?<!bàn )đàm phán", "thảo luận",
                 r"gặp(?= gỡ| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))",
                 r"(?<!đón )tiếp(?= (?:xã giao |thân mật |riêng )?(?:ông |bà |đoàn |Đại sứ|Tổng thống|Thủ tướng|Chủ tịch|Bộ trưởng|Phó|Tổng|Quốc vương|Nhà vua|Hoàng|Thái tử|Ngoại trưởng|Người đứng đầu|lãnh đạo))"),
-    "agreement": (r"(?<!bên )(?<!đăng )ký kết(?! hôn)", r"ký(?= (?:hiệp|thỏa|văn kiện|bản ghi nhớ|hợp đồng|tuyên bố))",
-                  r"đạt (?:được )?thỏa thuận", r"(?<!sự )nhất trí(?! sẽ| rằng| với (?:quan điểm|ý kiến|nhận định))", "thỏa thuận ngừng bắn", "hiệp định",
+    "agreement": (r"(?<!bên )(?<!đăng )ký kết(?! hôn)", r"ký(?= (?:hiệp|thỏa|văn kiện|bản ghi nhớ|tuyên bố))",
+                  r"đạt (?:được )?thỏa thuận", r"(?<!sự )nhất trí(?! sẽ| rằng| với (?:quan điểm|ý kiến|nhận định))", "thỏa thuận ngừng bắn", r"(?<!các )(?<!những )(?<!thành viên )(?<!thành viên của )(?=(?-i:h))hiệp định",
                   "tuyên bố ngừng bắn"),
     "sanction": ("trừng phạt", "cấm vận", "đóng băng tài sản"),
     "protest": (r"(?<!người )(?<!những người )biểu tình", r"xuống đường(?= biểu tình| tuần hành| phản đối| để| ở| tại| trên| khắp| hô| giương)", "tuần hành", "bạo loạn", "đình công"),
     "disaster": ("động đất", "lũ lụt", "lũ quét", "mưa lũ", "trận lũ", "đợt lũ", "nước lũ", r"bão(?! hòa| giá)",
                  "sạt lở", r"(?<!đốt )cháy(?! hàng| vé| túi| nắng| máy)", "hỏa hoạn",
-                 r"(?<!bùng )(?<!tiếng )(?<!thiết bị )(?<!chất )(?<!vật liệu )nổ(?! ra| súng| lực)", "chìm tàu", "rơi máy bay", "máy bay rơi", r"bị rơi(?= gần| xuống| tại| ở| khi| ngay| trên| cách|\s*[.,])", "tai nạn",
+                 r"(?<!bùng )(?<!tiếng )(?<!thiết bị )(?<!chất )(?<!vật liệu )(?<!ngòi )(?<!đầu đạn )(?<!phân mảnh )nổ(?! ra| súng| lực| mạnh| cận| chậm)", "chìm tàu", "rơi máy bay", "máy bay rơi", r"bị rơi(?= gần| xuống| tại| ở| khi| ngay| trên| cách|\s*[.,])", "tai nạn",
                  "đắm tàu", "bị đắm", "tàu đắm", "tàu chìm", r"va chạm(?= với (?:xe|ô tô|tàu|máy bay))",
                  "lũ lớn", "lũ dâng", "đỉnh lũ", "lũ cuốn", "bị lũ cuốn", "ngập lụt", "lở đất", "lốc xoáy", "mưa đá",
                  "đuối nước", "điện giật", "ngạt khí", "gây ngập", "ngập sâu", "chia cắt cục bộ", "tông liên hoàn",
@@ -122,8 +122,9 @@ _NEG_MODAL = re.compile(
     r"trừ khi|đồng ý|đề xuất|cản trở|ngăn cản|phá hoại|dễ|khuyến khích|tìm kiếm|sợ|e sợ|lo sợ|phòng ngừa|đề phòng|suýt|thoát)(?!\w)"
 )
 _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|phê chuẩn|bật đèn xanh|đồng ý (?:để|cho))(?!\w)")
-_TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(?<!\w)mà(?!\w)")}  # "lãnh thổ mà Nga chiếm đóng": a state  # "chiến dịch giành quyền kiểm soát": a goal
-_NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|(?<!ra )(?<!ban )lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm|nghi phạm|nghi can|thủ phạm|hung thủ)\s+$")
+_TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(?<!\w)mà(?!\w)"),
+              "attack": re.compile(r"(?i)(?<!\w)(?:bão|siêu bão|áp thấp|gió mạnh|lũ)(?!\w)")}  # "Bão Bert bắt đầu tấn công nước Anh"  # "lãnh thổ mà Nga chiếm đóng": a state  # "chiến dịch giành quyền kiểm soát": a goal
+_NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|(?<!ra )(?<!ban )lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm|kết quả|mùa|nghi phạm|nghi can|thủ phạm|hung thủ)\s+$")
 # "tiến hành các cuộc không kích", "các cuộc đụng độ vẫn diễn ra": named, but asserted all the same
 _LIGHT_VERB = re.compile(
     r"(?i)(?:tiến hành|thực hiện|mở|phát động|tung ra|mở màn|bắt đầu|tổ chức|nhóm|triệu tập)\s+(?:thêm\s+)?"
