@@ -29,6 +29,8 @@ from monitor.eventstore import EventQueries
 from monitor.models import Article, Event, KnownEvent, Match
 from monitor.outbox import OutboxItem, OutboxQueries
 
+__all__ = ["FeedResults", "FeedState", "OutboxItem", "Store"]
+
 BUSY_TIMEOUT_MS = 30_000
 
 
