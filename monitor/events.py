@@ -178,11 +178,18 @@ def _fold_body(found: list[Found], published: datetime | None, aliases: Aliases)
     reported before, with no date and no count, is dropped (it refers to the story, not news)."""
     events: list[Event] = []
     where: list[int] = []  # sentence index of each event's last mention
+    opening: Found | None = None  # "Vụ việc xảy ra vào hôm 24-11" opening the body, before any event
     for f in found:
         ev = f.event
         if ev.type == WHEN:
-            _date_last(events, where, f, published)
+            if events:
+                _date_last(events, where, f, published)
+            elif f.index == 0:
+                opening = f
             continue
+        if opening and not events and ev.date is None and not ev.background and f.index - opening.index <= 4:
+            ev = replace(ev, date=opening.event.date, background=is_background(opening.event.date, False, local_day(published)))
+            f = replace(f, event=ev)
         if ev.type == "casualties":
             target = _toll_target(events, where, f)
         else:

@@ -14,7 +14,7 @@ Appeals and meetings need an actor. Pure functions; nothing here raises on any t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from monitor.aliases import Aliases, Mention
@@ -213,7 +213,7 @@ def _sentence_events(
 ) -> tuple[list[tuple[Event, bool, bool, bool]], str | None]:
     """The events one sentence asserts, each with its "nominal" and "scene" flags; and the last date named."""
     dates = find_dates(sentence, pub, previous)
-    last = next((d[2] for d in reversed(dates) if d[2]), previous)
+    last = next((d[2] for d in reversed(dates) if d[2]), None) or previous
     mentions = aliases.find(sentence)
     triggers = [t for t in find_triggers(sentence, [(m.start, m.end) for m in mentions]) if not _opinion(sentence, t)]
     casualties = find_casualties(sentence, [(s, e) for s, e, *_ in dates])
@@ -237,6 +237,9 @@ def _sentence_events(
     return out, last
 
 
+_CONTINUES = re.compile(
+    r"(?i)^\W*(?:khi|lúc|lúc này|lúc đó|sau đó|ngay sau đó|ngay lúc đó|tới|đến khi|đến nơi|tại đây|thời điểm (?:này|đó))(?!\w)"
+)
 # an era named: "do bom mìn chưa phát nổ từ thời chiến tranh Việt Nam" is history with no year
 _ERA = re.compile(
     r"(?i)(?<!\w)(?:từ thời|thời chiến tranh|chiến tranh (?:Việt Nam|thế giới|Triều Tiên|Vùng Vịnh|lạnh)|"
@@ -306,7 +309,9 @@ def _teaser(sentence: str) -> bool:
     return False
 
 
-_INCIDENT = re.compile(r"(?i)^\W*(?:vụ việc|sự việc|vụ án|sự cố)(?:\s+\w+){0,2}\s+(?:xảy ra|diễn ra)(?!\w)")
+_INCIDENT = re.compile(
+    r"(?i)^\W*(?:theo [^,;]{3,60},\s*)?(?:vụ việc|sự việc|vụ án|sự cố)(?:\s+\w+){0,2}\s+(?:xảy ra|diễn ra)(?!\w)"
+)
 
 
 _CLOSED = re.compile(r"[.!?…:;\"”’)\]]\s*$")
@@ -336,6 +341,7 @@ def scan(
     trên cao tốc Phan Thiết - Dầu Giây, ùn tắc 7km"): not the article's own news."""
     found: list[Found] = []
     previous: str | None = None
+    carry: str | None = None  # the last date the sentence just before named itself
     text = normalize(text or "")
     if body:
         text = _drop_teasers(text)
@@ -345,8 +351,15 @@ def scan(
     for index, sentence in enumerate(split_sentences(text)):
         if _SKIP_LINE.match(sentence) or _teaser(sentence):
             continue
+        before = previous
         events, previous = _sentence_events(sentence, published, previous, aliases, article)
-        if not events and _INCIDENT.match(sentence) and (day := resolve_date(sentence, published, None)):
+        if carry and _CONTINUES.match(sentence):  # "Khi đi đến km3, ô tô xảy ra va chạm": the time just told
+            day = local_day(published)
+            events = [(replace(ev, date=carry, background=is_background(carry, False, day)), *rest)
+                      if ev.date is None and not ev.background else (ev, *rest) for ev, *rest in events]  # fmt: skip
+        carry = previous if previous != before else None
+        incident = _INCIDENT.match(sentence)  # "Theo tờ Straits Times ngày 26-11, vụ việc xảy ra vào hôm 24-11"
+        if not events and incident and (day := resolve_date(sentence[incident.end() :], published, None)):
             # "Vụ việc xảy ra vào lúc 22h44 ngày 29/3": the date of the happening just reported
             found.append(Found(Event(WHEN, day, None, (), None, None, sentence), False, index))
             continue

@@ -63,7 +63,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                  "đuối nước", "điện giật", "ngạt khí", "gây ngập", "ngập sâu", "chia cắt cục bộ", "tông liên hoàn",
                  r"(?:tàu|thuyền|ghe|xuồng|phà|sà lan)(?: [^\s,.]+){0,3}? bị chìm", r"(?<!đánh )sập(?= cầu| nhà| tường| mái| công trình| giàn| hầm| mỏ|\s*[.,])",
                  r"bị sập", r"tông (?:chết|trúng|vào|phải)", r"lật (?:xe|thuyền|ghe|tàu)", r"(?:xe|ô tô|tàu|thuyền) (?:bị )?lật",
-                 r"lao (?:xuống|khỏi) (?:vực|sông|suối|mương|kênh|ruộng|biển|cầu|đèo|taluy)", r"rơi (?:khỏi|xuống) (?:cầu|vực|sông)"),
+                 r"lao (?:từ [^,.]{1,25} )?(?:xuống|khỏi)(?: [^\s,.]+){0,4}? (?:vực|sông|suối|mương|kênh|ruộng|biển|cầu|đèo|taluy|hồ|ao)",
+                 r"rơi (?:khỏi|xuống) (?:cây |chiếc )?(?:cầu|vực|sông)"),
     "election": (r"(?<!ủy ban )(?<!ban )(?<!luật )bầu cử", r"(?<!quỹ )(?<!ứng viên )tranh cử",
                  r"bỏ phiếu(?! (?:phản đối|chống|ủng hộ|thông qua|tán thành|trắng|về|cho nghị quyết|nghị quyết))", "trưng cầu dân ý"),
     "arrest": ("bắt giữ", "bắt giam", r"bắt (?:tạm giam|khẩn cấp|quả tang)", "sa lưới", r"bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", "tạm giữ", "dẫn độ"),
@@ -119,7 +120,7 @@ _NEG_MODAL = re.compile(
     r"(?i)(?<!\w)(?:không|chưa|chẳng|phủ nhận|bác bỏ|sẽ|có thể|dự kiến|nếu|có nguy cơ|nguy cơ|nhằm|"
     r"mục tiêu|mục đích|định|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
     r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng|cần|"
-    r"trừ khi|đồng ý|đề xuất|cản trở|ngăn cản|phá hoại|dễ|khuyến khích|tìm kiếm|sợ|e sợ|lo sợ|phòng ngừa|đề phòng|suýt|thoát)(?!\w)"
+    r"trừ khi|đồng ý|đề xuất|cản trở|ngăn cản|phá hoại|dễ|khuyến khích|tìm kiếm|sợ|e sợ|lo sợ|phòng ngừa|đề phòng|suýt|thoát|đừng|chớ|hãy)(?!\w)"
 )
 _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|phê chuẩn|bật đèn xanh|đồng ý (?:để|cho))(?!\w)")
 _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(?<!\w)mà(?!\w)"),
