@@ -4,7 +4,8 @@ How a field of an article is matched (the semantics are in docs/topics.md):
 
 1. ``text.normalize_with_map``: NFC, one tone placement ("hoà" = "hòa"), invisible characters
    removed, with a map back to the input so hits carry offsets into the text as given.
-2. Case is folded without changing the length, and the text is cut into *tokens*: runs of
+2. Case is folded without changing the length, and the text is cut into *tokens*
+   (``monitor.tokens.FieldView``, which also maps tokens back to offsets and snippets): runs of
    letters, digits and combining marks. Everything else (space, hyphen, comma, brackets, "_" of
    word-segmented text) is a separator, so "Li-bi", "Li bi", "Li - bi" and "Li, bi" are the same
    two tokens, and "Tripoli (Li-băng)" equals the ignore phrase "Tripoli, Li-băng".
@@ -31,9 +32,7 @@ Traps: "Nga" is Russia and a common female name ("Nguyễn Thị Nga", "Hằng N
 
 from __future__ import annotations
 
-import itertools
 import json
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,20 +42,10 @@ import ahocorasick
 
 from monitor.errors import ConfigError
 from monitor.models import Hit, Match, Topic
-from monitor.text import MARKS, fold, fold_case, input_span, normalize, normalize_with_sparse_map
+from monitor.text import fold, fold_case, normalize
+from monitor.tokens import FieldView, FoldCache, canonical_tokens, caps_neighbour, sentence_start
 
 __all__ = ["Matcher", "canonical_tokens", "explain", "run_match"]
-
-SNIPPET_CONTEXT = 60
-"""Characters of context on each side of a hit in its snippet."""
-
-# Separators: anything but letters, digits and combining marks; "_" too (word-segmented text),
-# which is replaced by a space first (a single character class keeps the regex fast).
-_SEP = re.compile(f"[^\\w{MARKS}]+")
-_SEP_SPLIT = re.compile(f"([^\\w{MARKS}]+)")
-# What may stand between a sentence end and the first word of the next sentence.
-_SENTENCE_END = ".!?…:;\n"
-_OPENERS = " \t\r\"'“”‘’«»([{-–—•*"
 
 TERM, EXACT, IGNORE, EXCLUDE = "term", "exact_case", "ignore", "exclude"
 
@@ -82,65 +71,6 @@ class _Group:
 _Seen = dict[_Group, list[tuple[str, int]]]
 
 
-def canonical_tokens(normalised: str) -> list[str]:
-    """The tokens of already-normalised text, case kept: "Li-bi (LNA)" → ["Li", "bi", "LNA"]."""
-    return [t for t in _SEP.split(normalised.replace("_", " ")) if t]
-
-
-class _FieldView:
-    """One field of one article, normalised once; token positions and hits computed on demand."""
-
-    def __init__(self, name: str, raw: str) -> None:
-        self.name = name
-        self.raw = raw
-        self.norm, self.offsets = normalize_with_sparse_map(raw)
-        # token, separator, token, ..., token (the first and last token may be empty)
-        self.parts = _SEP_SPLIT.split(self.norm.replace("_", " "))
-        # the canonical line: " tok1 tok2 ... ", token k preceded by exactly k + 1 spaces; the
-        # cased line has the same layout and keeps the capitals that exact_case looks at
-        self.cased_line = " " + " ".join(self.parts[0::2]) + " "
-        self.line = fold_case(self.cased_line)
-        self._starts: list[int] | None = None
-        self._hits: dict[tuple[str, int, int], Hit] = {}
-        self.case_ok: dict[tuple[int, tuple[str, ...], bool], bool] = {}  # see _scan
-
-    def span(self, k: int) -> tuple[int, int]:
-        """(start, end) of token k in the normalised text."""
-        if self._starts is None:
-            self._starts = list(itertools.accumulate(map(len, self.parts), initial=0))
-        start = self._starts[2 * k]
-        return start, start + len(self.parts[2 * k])
-
-    def token(self, k: int) -> str:
-        start, end = self.span(k)
-        return self.norm[start:end]
-
-    def hit(self, term: str, first: int, last: int) -> Hit:
-        """The Hit for tokens first..last, built once per article even when many topics share it."""
-        key = (term, first, last)
-        hit = self._hits.get(key)
-        if hit is None:
-            start, end = self.span(first)[0], self.span(last)[1]
-            raw_start, raw_end = input_span(self.raw, self.offsets, start, end)
-            hit = Hit(term=term, field=self.name, start=raw_start, end=raw_end,
-                      snippet=_snippet(self.norm, start, end))
-            self._hits[key] = hit
-        return hit
-
-
-def _snippet(text: str, start: int, end: int) -> str:
-    left = max(0, start - SNIPPET_CONTEXT)
-    if left > 0:
-        space = text.find(" ", left, start)
-        left = space + 1 if 0 <= space < start - SNIPPET_CONTEXT // 2 else left
-    right = min(len(text), end + SNIPPET_CONTEXT)
-    if right < len(text):
-        space = text.rfind(" ", end, right)
-        right = space if space > end + SNIPPET_CONTEXT // 2 else right
-    body = " ".join(text[left:right].split())
-    return ("…" if left > 0 else "") + body + ("…" if right < len(text) else "")
-
-
 class Matcher:
     """All topics compiled into one automaton (two when some topic folds accents). Build once."""
 
@@ -159,7 +89,7 @@ class Matcher:
         self._plain = _automaton(keys[False])
         self._folded = _automaton(keys[True]) if keys[True] else None
         self._fields = frozenset(f for t in self.topics for f in t.fields)
-        self._fold_cache = _FoldCache()
+        self._fold_cache = FoldCache()
 
     def match(self, fields: Mapping[str, str]) -> dict[str, Match]:
         """A Match for every topic with an occurrence of a term (counting, ignored, or vetoed).
@@ -168,11 +98,11 @@ class Matcher:
         article is in the topic. Topics come in configuration order, hits in field then text order.
         """
         seen: _Seen = {}
-        views: dict[str, _FieldView] = {}
+        views: dict[str, FieldView] = {}
         for name, raw in fields.items():
             if name not in self._fields or not raw:
                 continue
-            view = views[name] = _FieldView(name, raw)
+            view = views[name] = FieldView(name, raw)
             _scan(view, self._plain, view.line, seen)
             if self._folded is not None:
                 # A token made only of marks folds to "": two spaces in a row, which neither
@@ -189,20 +119,7 @@ class Matcher:
         return [m for m in self.match(fields).values() if m.matched]
 
 
-class _FoldCache(dict[str, str]):
-    """token → fold(token). Folding a whole text costs more than matching it; its words repeat
-    (Vietnamese has about 7,000 syllables), so folding each distinct token once is cheap."""
-
-    LIMIT = 200_000
-
-    def __missing__(self, token: str) -> str:
-        if len(self) >= self.LIMIT:
-            self.clear()  # bounded memory for a daemon that runs for months
-        folded = self[token] = fold(token)
-        return folded
-
-
-def _scan(view: _FieldView, automaton: Any, line: str, seen: _Seen,
+def _scan(view: FieldView, automaton: Any, line: str, seen: _Seen,
           fold_word: Callable[[str], str] = fold) -> None:
     """Record in `seen` every occurrence that passes its group's field and case checks."""
     name = view.name
@@ -298,7 +215,7 @@ def _occurrences(automaton: Any, line: str) -> Iterator[tuple[int, int, int, tup
         yield spaces - 1, target, end, groups
 
 
-def _case_ok(view: _FieldView, first: int, words: list[str], p: _Group, fold_word: Callable[[str], str]) -> bool:
+def _case_ok(view: FieldView, first: int, words: list[str], p: _Group, fold_word: Callable[[str], str]) -> bool:
     """Whether an occurrence of an exact_case term, `words` as written, has the user's capitals.
 
     Exactly as written always counts. Two deliberate allowances:
@@ -314,35 +231,14 @@ def _case_ok(view: _FieldView, first: int, words: list[str], p: _Group, fold_wor
     if words == wanted:
         return True
     if words[1:] == wanted[1:] and words[0] == wanted[0][:1].upper() + wanted[0][1:]:
-        return _sentence_start(view, first)
+        return sentence_start(view, first)
     if all(w == x.upper() and w != w.lower() for w, x in zip(words, wanted, strict=True)):
-        return p.ntokens > 1 or _caps_neighbour(view, first)
+        return p.ntokens > 1 or caps_neighbour(view, first)
     return False
 
 
-def _sentence_start(view: _FieldView, k: int) -> bool:
-    start = view.span(k)[0]
-    i = start - 1
-    while i >= 0 and view.norm[i] in _OPENERS:
-        i -= 1
-    return i < 0 or view.norm[i] in _SENTENCE_END or "\n" in view.norm[i + 1:start]
-
-
-def _caps_neighbour(view: _FieldView, k: int) -> bool:
-    """Whether the nearest word (with letters) before or after token k is in capitals too."""
-    neighbours = []
-    count = len(view.parts) // 2 + 1
-    for step in (-1, 1):
-        j = k + step
-        while 0 <= j < count and view.token(j).lower() == view.token(j).upper():
-            j += step  # numbers, and the empty token at either end, say nothing about case
-        if 0 <= j < count:
-            neighbours.append(view.token(j))
-    return not neighbours or any(len(w) > 1 and w.isupper() for w in neighbours)
-
-
 def _build_match(topic_id: str, found: list[tuple[_Group, int, str]], seen: _Seen,
-                 views: Mapping[str, _FieldView], shared: dict[tuple[_Group, str], tuple[Hit, ...]]) -> Match:
+                 views: Mapping[str, FieldView], shared: dict[tuple[_Group, str], tuple[Hit, ...]]) -> Match:
     """The Match of one topic from the groups of its phrases that occurred (a term among them)."""
     if len(found) == 1:  # the usual case: one term occurred, nothing else; hits shared with other topics
         g, _, text = found[0]
@@ -378,7 +274,7 @@ def _build_match(topic_id: str, found: list[tuple[_Group, int, str]], seen: _See
     return Match(topic=topic_id, hits=tuple(counted), ignored=tuple(ignored), excluded_by=excluded_by)
 
 
-def _shared_hits(g: _Group, text: str, seen: _Seen, views: Mapping[str, _FieldView],
+def _shared_hits(g: _Group, text: str, seen: _Seen, views: Mapping[str, FieldView],
                  shared: dict[tuple[_Group, str], tuple[Hit, ...]]) -> tuple[Hit, ...]:
     """The Hits of one term's occurrences, built once per article for all the topics listing it."""
     hits = shared.get((g, text))
@@ -399,7 +295,7 @@ def _masks(ignores: list[_Group], seen: _Seen) -> dict[tuple[str, int], int]:
     return masks
 
 
-def _outermost(terms: list[tuple[_Group, int, str]], seen: _Seen, views: Mapping[str, _FieldView],
+def _outermost(terms: list[tuple[_Group, int, str]], seen: _Seen, views: Mapping[str, FieldView],
                shared: dict[tuple[_Group, str], tuple[Hit, ...]]) -> list[tuple[str, int, int, Hit]]:
     """(field, first token, last token, Hit) of several terms' occurrences, in field and text order,
     without those nested in another.
