@@ -1,7 +1,8 @@
 """Parse RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and Google News sitemaps into `ParsedFeed`.
 
     bytes ─_sniff─► (not a feed? NotAFeed) ─charsets.decode_xml─► str ─xmlrepair.repair─► clean XML
-    ─lxml(recover)─► tree ─_read_rss / _read_atom─► ParsedFeed(Entry...)   (text fields as plain text)
+    ─lxml(recover)─► tree ─_read_rss / _read_atom─► ParsedFeed(Entry...)   (text fields as plain
+    text, by feedtext.element_text)
 
 Whatever the bytes, only `ParseError` (or its subclass `NotAFeed`) comes out. Traps handled:
 
@@ -14,10 +15,10 @@ Whatever the bytes, only `ParseError` (or its subclass `NotAFeed`) comes out. Tr
   a `warnings` line.
 - Encodings (`charsets`): BOMs, UTF-16 without BOM, the HTTP charset over the declared one, a
   declared encoding that lies, UTF-8 with stray cp1252 bytes, cp1252 when nothing else fits.
-- Text: CDATA holding HTML (`<a><img></a></br>summary`, Dân trí's broken `<a …/>`) becomes the
-  plain text; entities inside CDATA (Thanh Niên titles) are decoded; whitespace collapsed;
-  C0 controls and bidi override/isolate characters dropped, C1 controls read as cp1252;
-  lengths capped.
+- Text (`feedtext`): CDATA holding HTML (`<a><img></a></br>summary`, Dân trí's broken `<a …/>`)
+  becomes the plain text; entities inside CDATA (Thanh Niên titles) are decoded; whitespace
+  collapsed; C0 controls and bidi override/isolate characters dropped, C1 controls read as
+  cp1252; lengths capped.
 - Not a feed: an HTML page (with the feed URLs it advertises in `<link rel="alternate">`), JSON,
   images and empty bodies raise `NotAFeed`.
 - Links: only absolute http(s) links with a host leave the parser (`javascript:` never does).
@@ -30,9 +31,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
-from typing import cast
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -40,6 +40,7 @@ from lxml import etree
 from monitor.charsets import decode_xml
 from monitor.dates import parse_date
 from monitor.errors import ParseError
+from monitor.feedtext import clip, element_text, first_text, itertext, plain
 from monitor.models import Entry, ParsedFeed
 from monitor.xmlrepair import repair, root_name
 
@@ -172,7 +173,7 @@ def _lxml_parse(text: str, url: str | None, warnings: list[str]) -> etree._Eleme
         raise NotAFeed(f"{_where(url)}: no XML element found, not a feed: check the feed URL", source=url)
     errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
     if errors:
-        first = _plain(errors[0].message, is_html=False)[:120]
+        first = plain(errors[0].message, is_html=False)[:120]
         warnings.append(f"not well-formed XML, recovered ({len(errors)} errors; first: line {errors[0].line}: {first})")
     return root
 
@@ -302,7 +303,7 @@ def _feed(channel: etree._Element | None, items: list[etree._Element], names: _N
     title, link, ttl = "", None, None
     if channel is not None:
         f = _fields(channel, names, _FEED_FIELDS)
-        title = _first_text(f.get("title"), atom=atom, cap=MAX_TITLE, warnings=warnings)
+        title = first_text(f.get("title"), atom=atom, cap=MAX_TITLE, warnings=warnings)
         link = _best_link(f.get("link"), url)
         ttl = _ttl(f.get("ttl"))
     entries = tuple(_entry(item, names, url, warnings, atom=atom) for item in items)
@@ -320,63 +321,18 @@ def _entry(item: etree._Element, names: _Names, url: str | None, warnings: list[
     link = _best_link(f.get("link"), url)
     if link is None and guid is not None and ident and guid.get("isPermaLink", "true").strip().lower() != "false":
         link = _absolute(ident, guid, url)
-    content = _first_text(f.get("content"), atom=atom, cap=MAX_CONTENT, warnings=warnings, multiline=True)
-    summary = _first_text(f.get("summary"), atom=atom, cap=MAX_SUMMARY, warnings=warnings)
+    content = first_text(f.get("content"), atom=atom, cap=MAX_CONTENT, warnings=warnings, multiline=True)
+    summary = first_text(f.get("summary"), atom=atom, cap=MAX_SUMMARY, warnings=warnings)
     if not summary and content:
-        summary = _clip(" ".join(content.split("\n")), MAX_SUMMARY)
+        summary = clip(" ".join(content.split("\n")), MAX_SUMMARY)
     return Entry(
         id=ident, link=link, summary=summary, content=content, published=_date(f.get("date")),
-        title=_first_text(f.get("title"), atom=atom, cap=MAX_TITLE, warnings=warnings),
+        title=first_text(f.get("title"), atom=atom, cap=MAX_TITLE, warnings=warnings),
     )
 
 
-def _itertext(el: etree._Element) -> str:
-    """All text inside `el` (lxml yields str for documents parsed from bytes with an encoding)."""
-    if len(el) == 0:
-        return el.text or ""
-    return "".join(cast("Iterator[str]", el.itertext()))
-
-
 def _clean_id(el: etree._Element) -> str | None:
-    return _itertext(el).strip()[:MAX_TITLE] or None
-
-
-def _first_text(els: list[etree._Element] | None, *, atom: bool, cap: int, warnings: list[str],
-                multiline: bool = False) -> str:
-    for el in els or ():
-        text = _element_text(el, atom=atom, cap=cap, warnings=warnings, multiline=multiline)
-        if text:
-            return text
-    return ""
-
-
-def _element_text(el: etree._Element, *, atom: bool, cap: int, warnings: list[str], multiline: bool) -> str:
-    """Plain text of a text construct: Atom `type`/`mode` decide text, HTML or XHTML; RSS is HTML."""
-    kind = (el.get("type") or "").strip().lower()
-    mode = (el.get("mode") or "").strip().lower()
-    xhtml = kind == "xhtml" or kind.endswith("xhtml+xml") or (mode == "xml" and "html" in kind)
-    if len(el) == 0:
-        raw = el.text or ""
-    elif xhtml:  # inline XHTML: serialise the markup again, then read it as HTML (keeps block breaks)
-        raw = html.escape(el.text or "", quote=False) + "".join(
-            etree.tostring(c, encoding="unicode", with_tail=True) for c in el)
-    else:
-        raw = _itertext(el)
-    if len(raw) > cap * 8:
-        raw = raw[: cap * 8]
-    if xhtml:
-        is_html = len(el) > 0  # markup serialised above; a lone text node is literal text
-    elif kind in ("html", "text/html") or mode == "escaped":
-        is_html = True
-    elif kind in ("text", "text/plain") or (atom and not kind):
-        is_html = False
-    else:
-        is_html = True
-    text = _plain(raw, is_html=is_html, multiline=multiline)
-    if len(text) > cap:
-        warnings.append(f"text longer than {cap} characters truncated")
-        text = _clip(text, cap)
-    return text
+    return itertext(el).strip()[:MAX_TITLE] or None
 
 
 def _best_link(els: list[etree._Element] | None, url: str | None) -> str | None:
@@ -387,7 +343,7 @@ def _best_link(els: list[etree._Element] | None, url: str | None) -> str | None:
             if (el.get("rel") or "alternate").strip().lower() != "alternate":
                 continue
         else:
-            href = _itertext(el)
+            href = itertext(el)
         link = _absolute(href.strip(), el, url)
         if link:
             return link
@@ -432,7 +388,7 @@ def _absolute(href: str, el: etree._Element, url: str | None) -> str | None:
 def _date(els: list[etree._Element] | None) -> datetime | None:
     """The first date that parses, in the order `_fields` ranked them."""
     for el in els or ():
-        dt = parse_date(_itertext(el))
+        dt = parse_date(itertext(el))
         if dt is not None:
             return dt
     return None
@@ -441,7 +397,7 @@ def _date(els: list[etree._Element] | None) -> datetime | None:
 def _ttl(els: list[etree._Element] | None) -> int | None:
     if not els:
         return None
-    text = _itertext(els[0]).strip()
+    text = itertext(els[0]).strip()
     return int(text) if text.isdigit() and int(text) <= 60 * 24 * 365 else None
 
 
@@ -459,11 +415,11 @@ def _read_sitemap(root: etree._Element, url: str | None, warnings: list[str]) ->
         for el in node.iter():
             key = names(el.tag)
             if key == ("core", "loc"):
-                loc = loc or _absolute(_itertext(el), el, url)
+                loc = loc or _absolute(itertext(el), el, url)
             elif key == ("news", "title"):
-                title = _element_text(el, atom=False, cap=MAX_TITLE, warnings=warnings, multiline=False)
+                title = element_text(el, atom=False, cap=MAX_TITLE, warnings=warnings, multiline=False)
             elif key == ("news", "publication_date") or (key == ("core", "lastmod") and when is None):
-                when = parse_date(_itertext(el)) or when
+                when = parse_date(itertext(el)) or when
         if loc:
             entries.append(Entry(id=loc, link=loc, title=title or "", published=when))
     return ParsedFeed(title="", link=url, entries=tuple(entries), warnings=tuple(dict.fromkeys(warnings)))
@@ -488,53 +444,3 @@ def _alternates(text: str, url: str | None) -> tuple[str, ...]:
             if urlsplit(link).scheme in ("http", "https") and link not in found:
                 found.append(link)
     return tuple(found)
-
-
-# --------------------------------------------------------------------------- plain text
-
-_SCRIPT = re.compile(r"<(script|style|noscript|template)\b.*?(?:</\1\s*>|$)", re.S | re.I)
-_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
-_BLOCK = re.compile(
-    r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|header|footer|figure"
-    r"|figcaption|pre|hr|dt|dd)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?", re.I)
-_TAG = re.compile(r"</?[A-Za-z][^\s/>\"']*(?:[^>\"']|\"[^\"]*\"|'[^']*')*>?|<![^>]*>?|<\?[^>]*>?")
-_CTRL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CTRL_MAP: dict[int, str | None] = {c: None for c in [*range(0x00, 0x20), 0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
-_CTRL_MAP.update({c: bytes([c]).decode("cp1252", errors="ignore") or None for c in range(0x80, 0xA0)})
-_CTRL_MAP.update({9: " ", 10: "\n", 13: "\n", 12: " ", 11: " "})
-_SPACES = re.compile(r"[\t\r\n\f\v][ \t\r\n\f\v]*| [ \t\r\n\f\v]+")  # runs that are not one space
-_H_SPACES = re.compile(r"[ \t\f\v]+")
-_NEWLINES = re.compile(r" ?(?:\r\n?|\n)[ \t\r\n\f\v]*")
-
-
-def _plain(raw: str, *, is_html: bool, multiline: bool = False) -> str:
-    """Markup stripped (when HTML), entities decoded, controls and bidi overrides gone, spaces collapsed.
-
-    Only ASCII whitespace collapses: a no-break or em space from `&nbsp;`/`&emsp;` stays (the text
-    normaliser decides about those), as do the directional marks U+200E/U+200F.
-    """
-    s = raw
-    if is_html and ("<" in s or "&" in s):
-        if "<" in s:
-            low = s.lower()
-            if "<script" in low or "<style" in low or "<noscript" in low or "<template" in low:
-                s = _SCRIPT.sub(" ", s)
-            if "<!--" in s:
-                s = _HTML_COMMENT.sub(" ", s)
-            s = _TAG.sub("", _BLOCK.sub("\n", s))
-        if "&" in s:
-            s = html.unescape(s)
-    if _CTRL.search(s):
-        s = s.translate(_CTRL_MAP)
-    if multiline:
-        s = _NEWLINES.sub("\n", _H_SPACES.sub(" ", s))
-        return s.strip(" \n")
-    return _SPACES.sub(" ", s).strip(" ")
-
-
-def _clip(text: str, cap: int) -> str:
-    """At most `cap` characters, cut at a word boundary when one is near, never inside a surrogate pair."""
-    if len(text) <= cap:
-        return text
-    cut = text.rfind(" ", cap - 200, cap)
-    return text[: cut if cut > 0 else cap].rstrip()
