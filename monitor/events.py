@@ -196,7 +196,8 @@ def _fold_body(found: list[Found], published: datetime | None, aliases: Aliases)
             target = _target(events, f, published, aliases)
         undated = ev.date is None and ev.killed is None and ev.injured is None
         scene = f.scene and ev.type != "election"  # "trong cuộc bầu cử" recalls the election, it is no news
-        if target is None and f.nominal and not scene and (undated or _ANAPHORA.search(ev.evidence)):
+        recalled = ev.type == "election"  # "sau chiến thắng trong cuộc bầu cử ngày 5-11": named, even dated
+        if target is None and f.nominal and not scene and (undated or recalled or _ANAPHORA.search(ev.evidence)):
             continue
         if target is None and _absorbs_toll(events, where, f):
             events[-1] = combine(ev, events[-1], aliases)  # "5 người chết. ... X tấn công": one happening
@@ -262,7 +263,9 @@ def extract_events(
         else:
             body[match] = combine(body[match], ev, table)
     lead_day = _lead_day(summary, text, published)
-    return _fold_tolls(_fold_title(extra + body, title, lead_day, table), table)
+    events = _fold_tolls(_fold_title(extra + body, title, lead_day, table), table)
+    pub = local_day(published)  # a merged mention may have brought an old date ("bị bắt từ ngày 21-12-2023")
+    return [replace(e, background=is_background(e.date, e.background, pub)) if e.date else e for e in events]
 
 
 def _lead_day(summary: str, text: str, published: datetime | None) -> str | None:

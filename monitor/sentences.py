@@ -168,9 +168,14 @@ def _best_place(places: list[Mention], aliases: Aliases) -> str | None:
 
 
 
+_ANALYST = re.compile(
+    r"(?i)(?<!\w)(?:giới phân tích|nhà phân tích|chuyên gia|giới quan sát|nhà quan sát|giới chuyên gia|nhà nghiên cứu)"
+    r"(?:\s+[^\s,]+){0,4}\s*$"
+)
+_QUOTED_QUESTION = re.compile(r"\?\s*[\"”’]")
 _OPINION = re.compile(
     r"(?i)(?<!\w)(?:nhận định|cho rằng|đánh giá|dự báo|dự đoán|phân tích|bình luận|(?<!đưa )(?<!loan )(?<!thông )(?<!nguồn )tin rằng|nghĩ rằng|lo ngại|e ngại|"
-    r"lo sợ|nghi ngờ|bị (?:cáo )?buộc tội|bị cáo buộc|với cáo buộc)(?!\w)"
+    r"lo sợ|nghi ngờ|bị (?:cáo )?buộc tội|bị cáo buộc|với cáo buộc|bị kết tội|kết tội|bị kết án|tuyên án|tội danh)(?!\w)"
 )
 
 
@@ -178,9 +183,11 @@ def _opinion(sentence: str, t: Trigger) -> bool:
     """A question ("Vì sao ...?", "... sẽ thất bại?"), or a happening inside an opinion, an
     analysis or an accusation ("Giới quan sát nhận định ...", "Mỹ cho rằng ..."): not asserted
     by the article. Appeals are speech themselves and stay."""
-    if t.type == "appeal":
-        return False
+    if t.type == "appeal":  # speech itself, unless an analyst's: "Giới phân tích cảnh báo rằng ..."
+        return bool(_ANALYST.search(sentence[clause_start(sentence, 0) : t.start]))
     if sentence.rstrip(" \"”’)").endswith("?"):
+        return True
+    if (q := _QUOTED_QUESTION.search(sentence)) and t.start < q.start():  # "Nếu ... ám sát ...?", X dẫn lời
         return True
     head = sentence[clause_start(sentence, 0) : t.start]
     m = next(reversed(list(_OPINION.finditer(head))), None)
