@@ -5,10 +5,11 @@
     decode_html(data, content_type)   ─► str (from monitor.charsets: HTTP charset, <meta>, detection)
     site_rule(host)                   ─► SiteRule | None (from monitor.sites, the loader of data/sites.toml)
 
-How the body is found: the host's site rule (selectors kept as data in `data/sites.toml`, see
-docs/site-rules.md); when the rule's body selectors match nothing the generic extractor runs and
-the Page carries a warning saying the rule needs updating. The generic extractor tries `<article>`
-(and `[itemprop=articleBody]`), then JSON-LD `articleBody`, then the densest block of `<p>`.
+How the body is found (monitor.pagebody): the host's site rule (selectors kept as data in
+`data/sites.toml`, see docs/site-rules.md); when the rule's body selectors match nothing the
+generic extractor runs and the Page carries a warning saying the rule needs updating. The generic
+extractor tries `<article>` (and `[itemprop=articleBody]`), then JSON-LD `articleBody`, then the
+densest block of `<p>`.
 
 A page that is not an article (a home or listing page, an error page, a login wall, too little
 text) raises `NotAnArticle`. Any bytes give either a Page or a ParseError, nothing else. No I/O
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TextIO
@@ -45,8 +46,8 @@ from monitor.htmldoc import (
     strip_site_name,
 )
 from monitor.models import Entry, Page, ParsedFeed
+from monitor.pagebody import MAX_PARAGRAPHS, MIN_BODY_CHARS, generic_body, rule_body, total_chars
 from monitor.sites import (
-    PARAGRAPHS,
     ListingRule,
     SiteRule,
     host_of,
@@ -66,40 +67,9 @@ __all__ = [
     "site_rule",
 ]
 
-MAX_PARAGRAPHS = 3000
-"""Paragraph candidates examined per page: caps the work on huge or hostile pages."""
-MIN_BODY_CHARS = 250
-"""Below this much body text a page is not an article (a brief is about 300 characters)."""
 MIN_LISTING_ITEMS = 5
 """A page of a host with a rule whose listing selectors match this many items is a listing."""
 
-# Removed from the body container before paragraphs are read, on every site. JUNK_TAGS always go;
-# an element matched by a JUNK_CLASSES pattern goes unless it holds article-sized, unlinked text
-# (VnExpress' body itself is `article.fck_detail.block_ads_connect`).
-JUNK_TAGS = (
-    "script, style, noscript, template, iframe, svg, canvas, object, embed, video, audio, "
-    "button, input, select, textarea, nav, aside, figcaption, figure, picture, ins, "
-    "p.Image, .desc_image, table.tplCaption"
-)
-JUNK_CLASSES = (
-    "[class*=caption i], [class*=related i], [class*=relate i], [class*=lienquan i], [class*=share i], "
-    "[class*=social i], [class*=banner i], [class*=advert i], [class*=quangcao i], .ads, .ad, [id*=ads i], "
-    "[class*=ads-], [class*=ads_], [class*=comment i], [class*=tags i], [class*=keyword i], "
-    "[class*=newsletter i], [class*=subscribe i], [class*=breadcrumb i], [class*=embed i]"
-)
-JUNK = (JUNK_TAGS, JUNK_CLASSES)
-
-# A line that is only a boilerplate label, or a label then ":"/"»"/"-" and a link title.
-_BOILERPLATE = re.compile(
-    r"^\W{0,3}(?:(?:đọc tiếp|đọc thêm|đọc ngay|xem thêm|xem tiếp|xem ngay|tin liên quan|bài liên quan|"
-    r"tin cùng chuyên mục|tin mới nhất|tin nổi bật|xem video|video đang được xem nhiều|video|clip|ảnh|"
-    r"chia sẻ bài viết|chia sẻ|bình luận|từ khóa|từ khoá|tags?|quảng cáo|advertisement)"
-    r"\s*(?:[:>»›|–-].*)?\W*"
-    r"|theo dõi .{0,60}(?:google news|zalo|facebook|youtube|tiktok).*"
-    r"|mời (?:bạn|quý vị) (?:đọc|xem|theo dõi) .{0,150})$",
-    re.IGNORECASE,
-)
-_CAPTION_TAIL = re.compile(r"\(?\b(ảnh|nguồn ảnh|photo|video)\s*:\s*[^.:]{1,60}\.?\)?\s*$", re.IGNORECASE)
 _ERROR_PAGE = re.compile(
     r"\b404\b|không tìm thấy|không tồn tại|page not found|not found|trang bạn tìm|đã bị xóa|đã bị gỡ",
     re.IGNORECASE,
@@ -215,108 +185,6 @@ def _dates(tree: LexborHTMLParser, rule: SiteRule | None, meta: Meta) -> tuple[d
     return published, updated
 
 
-# --------------------------------------------------------------------------- body
-
-
-def _remove(container: LexborNode, selectors: Iterable[str]) -> None:
-    """Decompose what the selectors match inside `container` (never the container itself).
-
-    What JUNK_CLASSES matches is kept when it holds article-sized text with few links.
-    """
-    keep = container.mem_id
-    for sel in selectors:
-        guarded = sel is JUNK_CLASSES
-        for node in reversed(container.css(sel)):  # innermost first: no freed node is touched
-            if node.mem_id != keep and not (guarded and _is_body_sized(node)):
-                node.decompose()
-
-
-def _is_body_sized(node: LexborNode) -> bool:
-    text = len(node_text(node))
-    return text > 1500 and sum(len(node_text(a)) for a in node.css("a")) < 0.3 * text
-
-
-def _is_boilerplate(node: LexborNode, text: str) -> bool:
-    if len(text) < 200 and _BOILERPLATE.match(text):
-        return True
-    if len(text) < 250 and _CAPTION_TAIL.search(text):
-        return True
-    if len(text) < 300:
-        linked = sum(len(node_text(a)) for a in node.css("a"))
-        if linked >= 0.8 * len(text):
-            return True  # a paragraph that is only a link: "related article" teaser
-    return False
-
-
-def _collect(container: LexborNode, selector: str) -> list[str]:
-    """Paragraph texts under `container`, in document order, boilerplate and repeats dropped."""
-    paragraphs: list[str] = []
-    for br in container.css("br"):
-        br.replace_with(" ")
-    for node in container.css(selector)[:MAX_PARAGRAPHS]:
-        if len(node.css(selector)) > 1:  # holds other paragraphs (css() includes the node itself)
-            continue
-        text = node_text(node)
-        if text and not _is_boilerplate(node, text) and (not paragraphs or paragraphs[-1] != text):
-            paragraphs.append(text)
-    return paragraphs
-
-
-def _rule_body(tree: LexborHTMLParser, rule: SiteRule) -> list[str]:
-    for sel in rule.body:
-        container = tree.css_first(sel)
-        if container is None:
-            continue
-        _remove(container, (*JUNK, *rule.remove))
-        paragraphs = _collect(container, rule.paragraphs)
-        if paragraphs:
-            return paragraphs
-    return []
-
-
-def _chars(paragraphs: Iterable[str]) -> int:
-    return sum(len(p) for p in paragraphs)
-
-
-def _densest(body: LexborNode) -> LexborNode | None:
-    """The element whose child (and, at half weight, grandchild) paragraphs hold the most text."""
-    scores: dict[int, float] = {}
-    nodes: dict[int, LexborNode] = {}
-    for p in body.css("p")[:MAX_PARAGRAPHS]:
-        text = node_text(p)
-        if len(text) < 25 or _is_boilerplate(p, text):
-            continue
-        weight = 1.0
-        parent = p.parent
-        while parent is not None and weight >= 0.5:
-            scores[parent.mem_id] = scores.get(parent.mem_id, 0.0) + weight * len(text)
-            nodes[parent.mem_id] = parent
-            parent, weight = parent.parent, weight / 2
-    if not scores:
-        return None
-    return nodes[max(scores, key=scores.__getitem__)]
-
-
-def _generic_body(tree: LexborHTMLParser, meta: Meta, rule: SiteRule | None) -> list[str]:
-    """`<article>`/`[itemprop=articleBody]`, then JSON-LD articleBody, then the densest block."""
-    body = tree.body
-    if body is None:
-        return []
-    _remove(body, (*JUNK, "header, footer", *(rule.remove if rule else ())))
-    best: list[str] = []
-    for node in body.css("[itemprop=articleBody], article")[:200]:
-        paragraphs = _collect(node, PARAGRAPHS)
-        if _chars(paragraphs) > _chars(best):
-            best = paragraphs
-    if _chars(best) >= MIN_BODY_CHARS:
-        return best
-    article_body = jsonld_value(meta, "articleBody")
-    if len(article_body) >= MIN_BODY_CHARS:
-        return [line for line in (clean_text(x) for x in article_body.splitlines()) if line]
-    node = _densest(body)
-    return _collect(node, PARAGRAPHS) if node is not None else best
-
-
 # --------------------------------------------------------------------------- not an article
 
 
@@ -349,7 +217,7 @@ def _is_listing(paragraphs: list[str], signals: _Signals) -> bool:
     """Many article items and a body that is a teaser or two, or a page that calls itself a website."""
     if signals.listing_items < MIN_LISTING_ITEMS:
         return False
-    return signals.website or (len(paragraphs) < 3 and _chars(paragraphs) < 600)
+    return signals.website or (len(paragraphs) < 3 and total_chars(paragraphs) < 600)
 
 
 def _is_signature(text: str) -> bool:
@@ -361,7 +229,7 @@ def _is_signature(text: str) -> bool:
 
 def _check_article(paragraphs: list[str], signals: _Signals, title: str, source: str, *, generic: bool) -> None:
     """Raise NotAnArticle with the reason; a body found by a site rule is never taken for a listing."""
-    chars = _chars(paragraphs)
+    chars = total_chars(paragraphs)
     walled = signals.password or signals.paywall or any(_LOGIN_WALL.search(p) for p in paragraphs[-3:])
     listing = generic and _is_listing(paragraphs, signals)
     if chars >= MIN_BODY_CHARS and not (walled and chars < 1500) and not listing:
@@ -384,13 +252,13 @@ def _check_article(paragraphs: list[str], signals: _Signals, title: str, source:
 def _body(tree: LexborHTMLParser, rule: SiteRule | None, meta: Meta) -> tuple[list[str], str, list[str]]:
     """(paragraphs, rule name or "generic", warnings)."""
     if rule is None or not rule.body:
-        return _generic_body(tree, meta, rule), "generic", []
-    paragraphs = _rule_body(tree, rule)
+        return generic_body(tree, meta, rule), "generic", []
+    paragraphs = rule_body(tree, rule)
     if paragraphs:
         return paragraphs, rule.name, []
     warning = (f"site rule for {rule.name} matched no body; used the generic extractor"
                " — the rule needs updating")  # (a home page of the site is refused after this)
-    return _generic_body(tree, meta, rule), "generic", [warning]
+    return generic_body(tree, meta, rule), "generic", [warning]
 
 
 def extract(

@@ -9,7 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "monitor"
 BOUNDARIES = {"httpx": {"fetch", "fetcherrors"}, "sqlite_utils": {"store", "schema"}, "apprise": {"alerts"}, "sqlite3": {"store", "outbox", "eventstore"}}
-PURE_STAGES = ("feeds", "feedtext", "pages", "text", "topics", "tokens", "events", "dedup", "planner", "identity", "dates")
+PURE_STAGES = ("feeds", "feedtext", "pages", "pagebody", "text", "topics", "tokens", "events", "dedup", "planner", "identity", "dates")
 
 
 def imports(module: Path) -> set[str]:
