@@ -48,42 +48,20 @@ class EventQueries:
         """New events with their blocking keys, updated ones, mentions and fingerprints, in the
         caller's transaction."""
         for known, keys in new:
-            e = known.event
             conn.execute(
                 """INSERT OR IGNORE INTO events (uid, type, date, place, actors, killed, injured, evidence,
                    background, article, anchor, first_seen, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                (
-                    known.uid,
-                    e.type,
-                    e.date,
-                    e.place,
-                    json.dumps(list(e.actors), ensure_ascii=False),
-                    e.killed,
-                    e.injured,
-                    e.evidence,
-                    int(e.background),
-                    e.article,
-                    known.anchor.isoformat() if known.anchor else None,
-                    now,
-                    now,
-                ),
+                _event_row(known, now),
             )
             conn.executemany(
                 "INSERT OR IGNORE INTO event_keys (key, event) VALUES (?, ?)", [(k, known.uid) for k in keys]
             )
         for uid, e in updated.items():
+            actors = json.dumps(list(e.actors), ensure_ascii=False)
             conn.execute(
                 """UPDATE events SET date = ?, place = ?, actors = ?, killed = ?, injured = ?, updated_at = ?
                    WHERE uid = ?""",
-                (
-                    e.date,
-                    e.place,
-                    json.dumps(list(e.actors), ensure_ascii=False),
-                    e.killed,
-                    e.injured,
-                    now,
-                    uid,
-                ),
+                (e.date, e.place, actors, e.killed, e.injured, now, uid),
             )
         conn.executemany(
             "INSERT OR IGNORE INTO mentions (event, article, at) VALUES (?, ?, ?)",
@@ -174,6 +152,26 @@ def _unpack(blob: bytes) -> frozenset[int]:
     a = array("Q")
     a.frombytes(blob)
     return frozenset(a)
+
+
+def _event_row(known: KnownEvent, now: float) -> tuple[Any, ...]:
+    """The values of a new events row (first seen and updated now); _known_event reads it back."""
+    e = known.event
+    return (
+        known.uid,
+        e.type,
+        e.date,
+        e.place,
+        json.dumps(list(e.actors), ensure_ascii=False),
+        e.killed,
+        e.injured,
+        e.evidence,
+        int(e.background),
+        e.article,
+        known.anchor.isoformat() if known.anchor else None,
+        now,
+        now,
+    )
 
 
 def _known_event(row: dict[str, Any]) -> KnownEvent:
