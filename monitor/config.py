@@ -258,6 +258,43 @@ def _http_address(value: str, *, where: str) -> str:
     return value
 
 
+def _includes(patterns: Any, base: Path, *, where: str) -> list[tuple[str, dict[str, Any]]]:
+    """(file, its tables) of every file the [monitor] include globs name, in sorted order."""
+    tables = []
+    for pattern in strings(patterns, where=where, label="[monitor]", key="include"):
+        for inc in sorted(glob.glob(str(base / pattern))):
+            sub = _read_toml(Path(inc))
+            extra = set(sub) - {"feed", "topic", "alert"}
+            if extra:
+                raise ConfigError(
+                    f"an included file may hold only [[feed]], [[topic]] and [[alert]], not {sorted(extra)[0]!r}",
+                    path=inc,
+                )
+            tables.append((inc, sub))
+    return tables
+
+
+def _check_topic_ids(topics: list[Topic], alerts: list[AlertConfig], *, where: str) -> None:
+    """Topic ids are unique, and every topic an [[alert]] routes is defined."""
+    ids = [t.id for t in topics]
+    for dup in {i for i in ids if ids.count(i) > 1}:
+        raise ConfigError(f"[[topic]] id {dup!r} is defined twice: topic ids must be unique", path=where)
+    for a in alerts:
+        for t in a.topics or ():
+            if t not in ids:
+                raise ConfigError(
+                    f"[[alert]] {a.name!r}: topics names {t!r}, which no [[topic]] defines (known: {', '.join(ids) or 'none'})",
+                    path=a.source,
+                )
+
+
+def _database(value: str, base: Path) -> Path:
+    db = Path(value).expanduser()
+    if not db.is_absolute():  # under systemd, state lives in StateDirectory, not beside the config
+        db = Path(os.environ["STATE_DIRECTORY"].split(":")[0]) / db.name if os.environ.get("STATE_DIRECTORY") else base / db
+    return db
+
+
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """Read the main file and its includes; raise ConfigError naming the file and key on any problem."""
     main = Path(path) if path is not None else default_config_path()
@@ -272,17 +309,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         )
     m = check_keys(doc.get("monitor", {}), MONITOR_SETTINGS, where=where, label="[monitor]")
     base = main.parent
-    tables = [(where, doc)]
-    for pattern in strings(m["include"], where=where, label="[monitor]", key="include"):
-        for inc in sorted(glob.glob(str(base / pattern))):
-            sub = _read_toml(Path(inc))
-            extra = set(sub) - {"feed", "topic", "alert"}
-            if extra:
-                raise ConfigError(
-                    f"an included file may hold only [[feed]], [[topic]] and [[alert]], not {sorted(extra)[0]!r}",
-                    path=inc,
-                )
-            tables.append((inc, sub))
+    tables = [(where, doc), *_includes(m["include"], base, where=where)]
     interval = max(MIN_INTERVAL, parse_duration(m["interval"], where=where, key="[monitor]: interval"))
     if m["language"] not in ("vi", "en"):
         raise ConfigError("[monitor]: language must be vi or en", path=where)
@@ -301,25 +328,13 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     _unique(feeds, "url", "feed")
     _unique(feeds, "name", "feed")
     _unique(alerts, "name", "alert")
-    ids = [t.id for t in topics]
-    for dup in {i for i in ids if ids.count(i) > 1}:
-        raise ConfigError(f"[[topic]] id {dup!r} is defined twice: topic ids must be unique", path=where)
-    for a in alerts:
-        for t in a.topics or ():
-            if t not in ids:
-                raise ConfigError(
-                    f"[[alert]] {a.name!r}: topics names {t!r}, which no [[topic]] defines (known: {', '.join(ids) or 'none'})",
-                    path=a.source,
-                )
+    _check_topic_ids(topics, alerts, where=where)
     check_fallbacks(alerts)
     health = _health(doc.get("health", {}), where=where, names=[a.name for a in alerts])
     warnings = [w for p in (main, *(Path(w) for w, _ in tables[1:])) for w in _permissions_warning(p, secrets)]
-    db = Path(m["database"]).expanduser()
-    if not db.is_absolute():  # under systemd, state lives in StateDirectory, not beside the config
-        db = Path(os.environ["STATE_DIRECTORY"].split(":")[0]) / db.name if os.environ.get("STATE_DIRECTORY") else base / db
     return Config(
         path=main,
-        database=db,
+        database=_database(m["database"], base),
         max_age=parse_duration(m["max_age"], where=where, key="[monitor]: max_age"),
         feeds=tuple(f for f in feeds if f.enabled),
         topics=tuple(topics),
