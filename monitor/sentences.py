@@ -232,7 +232,8 @@ def _sentence_events(
         groups.setdefault(t.type, []).append(i)
     out = [_group_event(sentence, type_, idxs, triggers, dates, mentions, counts, pub, aliases, article)
            for type_, idxs in groups.items()]  # fmt: skip
-    out = [o for o in out if (o[0].type not in _NEEDS_ACTOR or o[0].actors) and not _future(o[0].date, pub)]
+    out = [o for o in out if (o[0].type not in _NEEDS_ACTOR or o[0].actors or _official(sentence, o[0], triggers))
+           and not _future(o[0].date, pub)]  # fmt: skip
     if -1 in counts:
         day = _casualty_date(dates, casualties)
         ev = Event("casualties", day, _best_place(_pick(mentions, "place", []), aliases),
@@ -252,6 +253,19 @@ _ERA = re.compile(
     r"(?i)(?<!\w)(?:từ thời|thời chiến tranh|chiến tranh (?:Việt Nam|thế giới|Triều Tiên|Vùng Vịnh|lạnh)|"
     r"Thế chiến|thời Liên Xô|thời Xô viết|thời Gaddafi|dưới thời)(?!\w)"
 )
+
+
+# who speaks or meets for an institution, when the alias table does not know the name
+_OFFICIAL = re.compile(
+    r"(?<!\w)(?:Tổng thống|Thủ tướng|Chủ tịch|Bộ trưởng|Ngoại trưởng|Tổng thư ký|Người phát ngôn|người phát ngôn|"
+    r"Phát ngôn viên|phát ngôn viên|Đại sứ|Quốc vương|Nhà vua|Tổng Bí thư|Bộ (?:Ngoại giao|Quốc phòng)|Nhà Trắng|"
+    r"Điện Kremlin|Lầu Năm Góc|Hội Chữ thập đỏ|Hội Trăng lưỡi liềm đỏ|Tổ chức [A-ZĐ]|Liên đoàn [A-ZĐ]|Hội đồng [A-ZĐ])"
+)
+
+
+def _official(sentence: str, ev: Event, triggers: list[Trigger]) -> bool:
+    first = min((t.start for t in triggers if t.type == ev.type), default=0)
+    return bool(_OFFICIAL.search(sentence, clause_start(sentence, first, HARD_BREAK_RE), first))
 
 
 def _future(day: str | None, pub: datetime | None) -> bool:
@@ -361,9 +375,10 @@ def scan(
         before = previous
         events, previous = _sentence_events(sentence, published, previous, aliases, article)
         if carry and _CONTINUES.match(sentence):  # "Khi đi đến km3, ô tô xảy ra va chạm": the time just told
-            day = local_day(published)
-            events = [(replace(ev, date=carry, background=is_background(carry, False, day)), *rest)
-                      if ev.date is None and not ev.background else (ev, *rest) for ev, *rest in events]  # fmt: skip
+            pub_day = local_day(published)
+            events = [(replace(ev, date=carry, background=is_background(carry, False, pub_day)), nominal, scene, rep)
+                      if ev.date is None and not ev.background else (ev, nominal, scene, rep)
+                      for ev, nominal, scene, rep in events]  # fmt: skip
         carry = previous if previous != before else None
         incident = _INCIDENT.match(sentence)  # "Theo tờ Straits Times ngày 26-11, vụ việc xảy ra vào hôm 24-11"
         if not events and incident and (day := resolve_date(sentence[incident.end() :], published, None)):
