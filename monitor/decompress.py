@@ -4,8 +4,8 @@
 
 `monitor.fetch` streams the raw body through these and counts the DECOMPRESSED bytes; no piece
 is larger than STEP (zlib `max_length`, brotli `output_buffer_limit`), so a gzip or brotli bomb
-never occupies more than the caller's cap plus one step. No httpx here: only `fetch` imports it.
-Traps handled:
+never occupies more than the caller's cap plus one step. No httpx here: only `fetch` and
+`fetcherrors` import it. Traps handled:
 
 - gzip with several members (each decoded), and junk after a complete gzip stream (ignored, as
   browsers do);
