@@ -251,7 +251,7 @@ _CONTINUES = re.compile(
 # an era named: "do bom mìn chưa phát nổ từ thời chiến tranh Việt Nam" is history with no year
 _ERA = re.compile(
     r"(?i)(?<!\w)(?:từ thời|thời chiến tranh|chiến tranh (?:Việt Nam|thế giới|Triều Tiên|Vùng Vịnh|lạnh)|"
-    r"Thế chiến|thời Liên Xô|thời Xô viết|thời Gaddafi|dưới thời)(?!\w)"
+    r"Thế chiến|thời Liên Xô|thời Xô viết|thời Gaddafi|dưới thời|năm xưa|hồi đó|thời điểm đó|lúc bấy giờ)(?!\w)"
 )
 
 

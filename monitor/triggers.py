@@ -43,7 +43,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "capture": ("chiếm được", "đánh chiếm", r"giành (?:được )?quyền kiểm soát", "kiểm soát được", r"(?<!trực )tiếp quản(?! lý)",
                 r"(?<!lãnh thổ )(?<!vùng đất )(?<!lãnh thổ mà )(?<!lấn )chiếm(?! được| \d| khoảng| đến| tới| đóng bởi| gần| hơn| tới| phần| đa| ưu| lợi thế| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
                 r"| tỷ| tỉ| một| hai| ba)",
-                r"giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi)"),
+                r"(?<!đấu tranh )giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi| dân tộc| toàn| đất nước| miền Nam| phụ nữ| nô lệ)"),
     "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )yêu cầu(?! của| bị| được| này| đó)",
                r"(?<!lời )(?<!theo )đề nghị(?! không nêu tên| giấu tên| không tiết lộ| không nêu danh)", "hối thúc", "thúc giục",
                "lên án", r"(?<!có )(?<!các )(?<!những )(?<!lời )(?<![0-9] )cảnh báo(?! không kích| phòng không| sóng thần| sớm)", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
@@ -126,7 +126,7 @@ _NEG_MODAL = re.compile(
 _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|phê chuẩn|bật đèn xanh|đồng ý (?:để|cho))(?!\w)")
 _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(?<!\w)mà(?!\w)"),
               "attack": re.compile(r"(?i)(?<!\w)(?:bão|siêu bão|áp thấp|gió mạnh|lũ)(?!\w)")}  # "Bão Bert bắt đầu tấn công nước Anh"  # "lãnh thổ mà Nga chiếm đóng": a state  # "chiến dịch giành quyền kiểm soát": a goal
-_NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|(?<!ra )(?<!ban )lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm|kết quả|mùa|(?<!thành công trong )việc|quá trình|tiến trình|nghi phạm|nghi can|thủ phạm|hung thủ)\s+$")
+_NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|(?<!ra )(?<!ban )lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm|kết quả|mùa|(?<!thành công trong )việc|trước thềm|(?<!ngay )trước|(?<!ngay )sau|sự|quá trình|tiến trình|nghi phạm|nghi can|thủ phạm|hung thủ)\s+$")
 # "tiến hành các cuộc không kích", "các cuộc đụng độ vẫn diễn ra": named, but asserted all the same
 _LIGHT_VERB = re.compile(
     r"(?i)(?:tiến hành|thực hiện|mở|phát động|tung ra|mở màn|bắt đầu|tổ chức|nhóm|triệu tập)\s+(?:thêm\s+)?"
