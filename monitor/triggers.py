@@ -230,7 +230,7 @@ def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list
 
 _CASUALTY_RE = re.compile(
     r"(?i)(?<!\w)(?:(?P<k>thiệt mạng|tử vong|tử nạn|bị giết(?: chết| hại)?|giết(?: chết| hại)?|sát hại|"
-    r"(?<!cái )(?<!liều )chết(?! chóc| người)|mất mạng|bỏ mạng|hy sinh)|(?P<i>bị thương|trọng thương)|(?P<m>thương vong|mất tích|cái chết))(?!\w)"
+    r"(?<!cái )(?<!liều )chết(?! chóc| người)|mất mạng|bỏ mạng|hy sinh|(?:bị )?tiêu diệt)|(?P<i>bị thương|trọng thương)|(?P<m>thương vong|mất tích|cái chết))(?!\w)"
 )
 _COUNT_STOP = re.compile(
     r"(?i)^\s*(?:năm|tuổi|giờ|phút|ngày|tháng|tuần|km|lần|%|USD|đô|triệu USD|tỷ|tấn|m\b|kg|vụ|cuộc|trận|đợt|chiếc|quả|"
@@ -320,7 +320,7 @@ def find_casualties(sentence: str, dates: list[tuple[int, int]]) -> list[Casualt
             head = sentence[: m.start()]
             if _TOLL_CUE.search(head):
                 count = _count_after(sentence, m.end(), 90, dates)
-            elif _FORWARD_CUE.search(head) or m.group().lower().startswith(("giết", "sát")):
+            elif _FORWARD_CUE.search(head) or m.group().lower().startswith(("giết", "sát", "tiêu diệt")):
                 count = _count_after(sentence, m.end(), 30, dates) or _count_before(sentence, m.start(), dates)
             else:
                 count = _count_before(sentence, m.start(), dates)

@@ -419,6 +419,42 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
     assert [k[:2] for k in _kinds(text=text)] == [expected]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # domestic news: road, river and building accidents, violent crime, arrests, receptions
+        ("Tối 5/4, xe tải tông trúng 3 xe máy khiến 2 người chết.", [("disaster", "2019-04-05", 2, False)]),
+        ("Hôm 6/4, chiếc xe khách lao xuống vực ở đèo Bảo Lộc, 5 người tử vong.", [("disaster", "2019-04-06", 5, False)]),
+        ("Sáng 6/4, cầu Ngòi Móng bị sập.", [("disaster", "2019-04-06", None, False)]),
+        ("Rạng sáng 31/3, Tài đã sát hại hai mẹ con tại nhà riêng.", [("attack", "2019-03-31", 2, False)]),
+        ("Ngày 6/4, Công an tỉnh Vĩnh Long đã bắt khẩn cấp nghi phạm.", [("arrest", "2019-04-06", None, False)]),
+        ("Chiều 6/4, Tổng Bí thư Tô Lâm tiếp Tổng thống Bulgaria Rumen Radev.", [("meeting", "2019-04-06", None, False)]),
+        # other senses: a contract, fire prevention, explosives, an assault brigade, a near miss
+        ("Ngày 6/4, hai bên đăng ký kết hôn.", []),
+        ("Ngày 6/4, đoàn kiểm tra công tác phòng cháy chữa cháy tại chợ.", []),
+        ("Ngày 6/4, công an thu giữ 5 kg thuốc nổ.", []),
+        ("Ngày 6/4, cậu bé cứu được một em bé suýt đuối nước.", []),
+        ("Dự báo ngày 7/4, Hà Nội có khả năng xảy ra lốc, sét, mưa đá.", []),
+    ],
+)
+def test_domestic_news_happenings_and_other_senses(text: str, expected: list[tuple]) -> None:
+    assert _kinds(text=text) == expected
+
+
+def test_a_narratives_time_carries_to_the_next_sentence() -> None:
+    text = ("Trước đó, khoảng 19h tối 4/4, ông Thủy điều khiển ô tô từ Vinh về Hưng Nguyên. "
+            "Khi đi đến km3, ô tô xảy ra va chạm với xe máy khiến 1 người chết.")  # fmt: skip
+    assert _kinds(text=text) == [("disaster", "2019-04-04", 1, False)]
+
+
+def test_related_article_cards_after_the_body_are_not_its_news() -> None:
+    """VietNamNet ends a body with cards: a headline with no full stop and its one-line summary."""
+    body = ("Ngày 6/4, CSGT phạt 5 người đi bộ sai luật.\nNgười đi bộ phải đi trên vỉa hè.\n\n\n\n"
+            "Tai nạn liên hoàn trên cao tốc, ùn tắc 7km\n6 ô tô tông liên hoàn trên cao tốc khiến 2 người chết.\n\n\n")  # fmt: skip
+    assert _kinds(text=body) == []
+    assert _kinds(text=body.replace("\n\n\n\n", "\n")) != []  # the same words in the body are news
+
+
 def test_a_past_year_opening_the_sentence_is_history() -> None:
     assert _kinds(text="Năm 2011, NATO không kích Libya.") == [("airstrike", None, None, True)]
     assert _kinds(text="Kể từ khi ra mắt năm 2011, hãng ghi nhận một vụ tai nạn hôm qua.")[0][3] is False
