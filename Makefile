@@ -12,8 +12,7 @@ test:
 run:
 	./bootstrap run
 
-# mypy --strict over monitor/ ([tool.mypy] in pyproject.toml). Not yet part of `./bootstrap test`:
-# it joins there once the whole package passes.
+# mypy --strict over monitor/ ([tool.mypy] in pyproject.toml); `./bootstrap test` runs it too.
 typecheck:
 	@[ -x $(VENV)/bin/mypy ] || { echo "make: no mypy in $(VENV): run ./bootstrap test first" >&2; exit 1; }
 	$(PYTHON) -m mypy

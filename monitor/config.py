@@ -217,7 +217,7 @@ def _health(table: Any, *, where: str, names: list[str]) -> HealthConfig:
 def _collect(
     tables: list[tuple[str, dict[str, Any]]], key: str, build: Callable[[Any, int, str], Any]
 ) -> list[Any]:
-    out = []
+    out: list[Any] = []
     for where, doc in tables:
         items = doc.get(key, [])
         if not isinstance(items, list):

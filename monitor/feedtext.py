@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from typing import cast
 
 from lxml import etree
 
@@ -28,7 +26,7 @@ def itertext(el: etree._Element) -> str:
     """All text inside `el` (lxml yields str for documents parsed from bytes with an encoding)."""
     if len(el) == 0:
         return el.text or ""
-    return "".join(cast("Iterator[str]", el.itertext()))
+    return "".join(el.itertext())
 
 
 def first_text(

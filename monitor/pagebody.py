@@ -162,5 +162,5 @@ def generic_body(tree: LexborHTMLParser, meta: Meta, rule: SiteRule | None) -> l
     article_body = jsonld_value(meta, "articleBody")
     if len(article_body) >= MIN_BODY_CHARS:
         return [line for line in (clean_text(x) for x in article_body.splitlines()) if line]
-    node = _densest(body)
-    return _collect(node, PARAGRAPHS) if node is not None else best
+    densest = _densest(body)
+    return _collect(densest, PARAGRAPHS) if densest is not None else best

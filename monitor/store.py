@@ -323,7 +323,7 @@ class Store(OutboxQueries, EventQueries):
         self._rows("SELECT 1 AS ok FROM feeds LIMIT 1")
 
     def integrity_ok(self) -> bool:
-        return self._rows("PRAGMA integrity_check")[0]["integrity_check"] == "ok"
+        return bool(self._rows("PRAGMA integrity_check")[0]["integrity_check"] == "ok")
 
 
 def identity_hash(key: str) -> str:
