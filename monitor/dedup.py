@@ -126,6 +126,8 @@ def _agree_on_something(a: Event, b: Event, table: Aliases) -> bool:
         if a.type == "election":  # at most one a day per country, and undated ones are mostly recalls
             return same_day and actors_overlap(a.actors, b.actors, table) if a.actors and b.actors else same_day
         if a.type in ("appeal", "meeting"):
+            if a.type == "meeting" and _other_parties_differ(a, b, shared_local, table):
+                return False  # Tô Lâm receiving Bulgaria's president, then Malaysia's prime minister
             speaks_for = a.type == "appeal" and (_speaks_for(a, b, broad, table) or _speaks_for(b, a, broad, table))
             return len(shared_local) >= 2 or (same_day and (len(shared_local) >= 1 or speaks_for))
         implied = set().union(*(table.actor_closure(x) for x in shared_local)) if shared_local else set()
@@ -138,10 +140,29 @@ def _agree_on_something(a: Event, b: Event, table: Aliases) -> bool:
         return same_day and (min(da, db) == 0 or bool(shared_local))
     if shared_local:
         return True
-    if min(da, db) >= 1:
+    if min(da, db) >= 1 and not (_home(a.place, table) and min(da, db) < 2):
         return True  # compatible places (checked before), both below country level
     shared = (bool(a.actors and b.actors) and actors_overlap(a.actors, b.actors, table)) or bool(a.place and b.place)
+    if _home(a.place, table) and _home(b.place, table) and not (a.killed is not None and a.killed == b.killed):
+        return False  # one province, one day: an accident on one highway and a truck fire on another
     return same_day and shared
+
+
+HOME = "Việt Nam"  # the press's own country: a province or a city has several happenings a day
+
+
+def _home(place: str | None, table: Aliases) -> bool:
+    """A place in Việt Nam: there "Hà Nội" or "tỉnh Nghệ An" is too coarse to prove two reports
+    are one accident or one arrest (a district, a town or a site is not)."""
+    return place is not None and table.place_within(place, HOME)
+
+
+def _other_parties_differ(a: Event, b: Event, shared: list[str], table: Aliases) -> bool:
+    """Two meetings sharing one host, each with a guest the other lacks: two meetings."""
+    implied = set().union(*(table.actor_closure(x) for x in shared)) if shared else set()
+    rest_a = {x for x in a.actors if x not in implied}
+    rest_b = {x for x in b.actors if x not in implied}
+    return bool(rest_a and rest_b) and not actors_overlap(list(rest_a), list(rest_b), table)
 
 
 def _speaks_for(person: Event, country: Event, broad: frozenset[str], table: Aliases) -> bool:

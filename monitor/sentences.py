@@ -73,7 +73,10 @@ VIOLENT = ("attack", "airstrike", "clash", "capture", "disaster", "arrest", "pro
 TOLL_TYPES = ("attack", "airstrike", "clash", "capture", "disaster", "protest")  # an arrest kills no one
 _NEEDS_ACTOR = ("appeal", "meeting", "agreement")  # "yêu cầu các phương tiện chuyển hướng" (a road sign) is no diplomacy
 _SKIP_LINE = re.compile(r"(?i)^\W*(?:xem thêm|đọc thêm|tin liên quan|video:)")
-_FRESH = re.compile(r"(?i)^\W*(?:trong (?:một )?diễn biến khác|trước đó cùng ngày|sau đó cùng ngày|cũng trong ngày)")
+_FRESH = re.compile(
+    r"(?i)^\W*(?:trong (?:một )?diễn biến khác|trước đó cùng ngày|sau đó cùng ngày|cũng trong ngày)"
+    r"|(?<!\w)(?:cũng|còn|lại) xảy ra (?:một |hai |ba )?(?:vụ|trận|cuộc)(?!\w)"  # "Tại TP Tân Uyên ... cũng xảy ra một vụ"
+)
 
 DateSpan = tuple[int, int, str | None, bool]
 
@@ -385,7 +388,7 @@ def scan(
             # "Vụ việc xảy ra vào lúc 22h44 ngày 29/3": the date of the happening just reported
             found.append(Found(Event(WHEN, day, None, (), None, None, sentence), False, index))
             continue
-        fresh, cumulative = bool(_FRESH.match(sentence)), bool(CUMULATIVE.search(sentence))
+        fresh, cumulative = bool(_FRESH.search(sentence)), bool(CUMULATIVE.search(sentence))
         found.extend(
             Found(ev, nominal, index, fresh=fresh, scene=scene, cumulative=cumulative, reported=reported)
             for ev, nominal, scene, reported in events
