@@ -178,7 +178,7 @@ _ANALYST = re.compile(
 _QUOTED_QUESTION = re.compile(r"\?\s*[\"”’]")
 _OPINION = re.compile(
     r"(?i)(?<!\w)(?:nhận định|cho rằng|đánh giá|dự báo|dự đoán|phân tích|bình luận|(?<!đưa )(?<!loan )(?<!thông )(?<!nguồn )tin rằng|nghĩ rằng|lo ngại|e ngại|"
-    r"lo sợ|nghi ngờ|bị (?:cáo )?buộc tội|bị cáo buộc|với cáo buộc|bị kết tội|kết tội|bị kết án|tuyên án|tội danh)(?!\w)"
+    r"lo sợ|nghi ngờ|bị (?:cáo )?buộc tội|bị cáo buộc|với cáo buộc|bị kết tội|kết tội|bị kết án|tuyên án|tội danh|xét xử|truy tố|cáo trạng|kết luận điều tra)(?!\w)"
 )
 
 
