@@ -534,7 +534,7 @@ def test_seed_article_every_required_event_and_nothing_else_as_news() -> None:
 # "dev" was tuned on; "holdout" was labelled after tuning and is the honest estimate.
 FLOORS = {
     "dev": {"precision": 0.75, "recall": 0.78, "f1": 0.76, "casualty_accuracy": 0.80},
-    "holdout": {"precision": 0.27, "recall": 0.35, "f1": 0.30, "casualty_accuracy": 0.75},
+    "holdout": {"precision": 0.40, "recall": 0.48, "f1": 0.44, "casualty_accuracy": 0.60},
 }
 
 
