@@ -13,6 +13,7 @@ publication, in Asia/Ho_Chi_Minh. Pure functions; nothing here raises on any tex
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
 __all__ = ["BACKGROUND_DAYS", "VN_TZ", "find_dates", "is_background", "local_day", "parse_iso", "resolve_date"]
@@ -57,6 +58,29 @@ _DATE_RE = re.compile(
     """,
     re.VERBOSE,
 )
+# Where a `_DATE_RE` match can start: a digit, or the first word of one of its branches followed by
+# a space (a time of day, "vào", "ngày", "hôm", a weekday, "cùng", "trong", a number word, "năm",
+# "tháng"). `find_dates` tries `_DATE_RE` only there, and finds what `_DATE_RE.finditer` finds,
+# 4-5x faster: the leading lookbehind keeps the regex engine from skipping ahead, so `finditer`
+# tries all the branches at every character of every sentence. Keep the words in step with
+# `_DATE_RE` (tests/test_dates.py compares the two on generated text).
+_HEAD_WORDS = ("vào", "rạng", "sáng", "sớm", "trưa", "chiều", "tối", "đêm", "khuya", "ngày", "hôm",
+               "thứ", "chủ", "cùng", "trong", "tháng", "năm",
+               "một", "hai", "ba", "bốn", "sáu", "bảy", "tám", "chín", "mười")  # fmt: skip
+_DIGIT_RUN = re.compile(r"\d+")
+# case-sensitive, over the lowered sentence, grouped by first letter: the engine then skips ahead
+# to a candidate letter and rejects the other groups on their first letter
+_WORD_HEAD = re.compile(
+    "(?:"
+    + "|".join(
+        re.escape(first) + "(?:" + "|".join(re.escape(w[1:]) for w in _HEAD_WORDS if w[0] == first) + ")"
+        for first in dict.fromkeys(w[0] for w in _HEAD_WORDS)
+    )
+    + r")\s"
+)
+# Letters that `re` matches case-insensitively though str.lower() does not turn them into the
+# pattern's letter ("ſáng" matches (?i:sáng)); a sentence with one takes the plain `finditer`.
+_CASE_FOLDS = ("ı", "ſ")
 _OFFSETS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 
 
@@ -154,7 +178,7 @@ def find_dates(
     pub = local_day(published)
     prev = _parse_iso(previous)
     out: list[tuple[int, int, str | None, bool]] = []
-    for m in _DATE_RE.finditer(sentence):
+    for m in _date_matches(sentence):
         g = m.groupdict()
         if g["year"] or g["mon"] or g["lastyear"]:
             out.append((m.start(), m.end(), None, _period_is_history(g, pub)))
@@ -167,6 +191,23 @@ def find_dates(
             prev = day
         out.append((m.start(), m.end(), day.isoformat() if day else None, False))
     return out
+
+
+def _date_matches(sentence: str) -> Iterator[re.Match[str]]:
+    """`_DATE_RE.finditer(sentence)`, tried only at a digit or a `_HEAD_WORDS` word. A head is a
+    run of digits or letters and one space, so no match can start inside it but at its start."""
+    low = sentence.lower()
+    if len(low) != len(sentence) or any(c in sentence for c in _CASE_FOLDS):  # "İ" lowers to two characters
+        yield from _DATE_RE.finditer(sentence)
+        return
+    starts = [m.start() for m in _DIGIT_RUN.finditer(sentence)]
+    starts += [m.start() for m in _WORD_HEAD.finditer(low)]
+    starts.sort()
+    end = 0
+    for start in starts:
+        if start >= end and (m := _DATE_RE.match(sentence, start)):
+            end = m.end()
+            yield m
 
 
 def _period_is_history(g: dict[str, str | None], pub: date | None) -> bool:

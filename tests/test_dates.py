@@ -1,7 +1,11 @@
-"""monitor.dates: the forms Vietnamese feeds and pages write, plausibility, and fuzzing."""
+"""monitor.dates: the forms Vietnamese feeds and pages write, plausibility, and fuzzing; and the fast
+scans of monitor.vndates and monitor.aliases against their plain regexes."""
 
 from __future__ import annotations
 
+import functools
+import re
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -9,6 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from monitor import vndates
+from monitor.aliases import _W, Aliases, _alias_regex, default_aliases
 from monitor.dates import ICT, parse_byline, parse_date, parse_epoch, to_iso
 
 
@@ -172,3 +178,114 @@ def test_parse_epoch() -> None:
     assert parse_epoch("1744007400") == parse_epoch("1744007400000") == datetime(2025, 4, 7, 6, 30, tzinfo=UTC)
     assert parse_epoch("1744007400").tzinfo is ICT
     assert [parse_epoch(t) for t in ("0", "-5", "abc", "nan", "1e400", "5000000000")] == [None] * 6
+
+
+# --------------------------------------------------------------------------- the fast scans
+# monitor.vndates and monitor.aliases try their big regexes only where a match can start (a date's
+# first word, an alias's first character); these check that they find what a plain finditer finds.
+
+_DATE_WORDS = (
+    "ngày", "hôm", "Hôm", "NGÀY", "sáng", "Sáng", "rạng", "sớm", "trưa", "chiều", "tối", "Tối", "đêm",
+    "khuya", "vào", "Vào", "thứ", "Thứ", "hai", "Hai", "ba", "Ba", "tư", "Tư", "năm", "Năm", "sáu",
+    "Sáu", "bảy", "Bảy", "chủ", "Chủ", "nhật", "Nhật", "qua", "nay", "kia", "mai", "cùng", "trong",
+    "sau", "trước", "đó", "khi", "tháng", "Tháng", "ngoái", "một", "mười", "bốn", "tám", "chín", "giờ",
+    "người", "lần", "4/4", "6/4", "16/4", "4/4/2019", "23-11", "7-4", "11.4", "4.5", "1/3", "2011",
+    "2019", "12", "3", "25", "30", "5.300", "٣", "２", "ſáng", "chıều", "İ", "ı", "Ngày5", "5ngày", "x",
+)
+_SEPARATORS = (" ", " ", " ", "", ", ", "  ", "-", "/", "\n", "(", ")", ".")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(_DATE_WORDS), st.sampled_from(_SEPARATORS)), max_size=14)
+    | st.text(max_size=60)
+)
+def test_date_scan_finds_what_finditer_finds(parts: list[tuple[str, str]] | str) -> None:
+    text = parts if isinstance(parts, str) else "".join(w + sep for w, sep in parts)
+    fast = [m.span() for m in vndates._date_matches(text)]
+    assert fast == [m.span() for m in vndates._DATE_RE.finditer(text)]
+
+
+_DATE_PREFIXES = ("", "vào ", "sáng ", "rạng sáng ", "sáng sớm ", "trưa ", "chiều tối ", "chiều ", "tối ",
+                  "đêm ", "khuya ", "ngày ", "hôm ", "ngày hôm ", "vào sáng ngày ", "vào hôm ", "sớm ")  # fmt: skip
+_DATE_CORES = ("4/4", "4/4/2019", "6.4", "23-11", "12 tháng 4", "12 tháng 4 năm 2019", "thứ Hai", "thứ 7",
+               "Chủ nhật", "thứ hai (2/4)", "thứ Bảy, ngày 6/4", "qua", "nay", "kia", "mai", "30", "sau", "trước",
+               "cùng ngày", "cùng hôm", "trong ngày", "một ngày trước đó", "hai ngày sau", "ba ngày sau",
+               "bốn ngày trước", "năm ngày sau", "sáu ngày trước", "bảy ngày sau", "tám ngày trước",
+               "chín ngày sau", "mười ngày trước", "3 ngày sau", "năm 2011", "tháng 5", "tháng 5/2024",
+               "tháng 5 năm 2024", "năm ngoái", "năm trước")  # fmt: skip
+
+
+def test_date_scan_finds_every_form() -> None:
+    """Every branch of _DATE_RE, after every prefix, in every case: each starts with a head."""
+    for prefix in _DATE_PREFIXES:
+        for core in _DATE_CORES:
+            phrase = prefix + core
+            for text in (phrase, phrase.upper(), phrase.title(), f"x ({phrase}), y"):
+                got = [m.span() for m in vndates._date_matches(text)]
+                assert got == [m.span() for m in vndates._DATE_RE.finditer(text)], text
+    for core in _DATE_CORES:  # the forms are real: a date, after some prefix
+        ends = [m.end() - len(prefix) for prefix in _DATE_PREFIXES if (m := vndates._DATE_RE.match(prefix + core))]
+        assert any(end > 0 for end in ends), core
+
+
+def test_date_scan_case_folds_are_listed() -> None:
+    """The head words are looked for in the lowered sentence: every character `re` matches
+    case-insensitively with one of their letters must lower to that letter (and be a letter),
+    or lower to two characters, or be listed in _CASE_FOLDS (then the plain finditer runs)."""
+    letters = set("".join(vndates._HEAD_WORDS))
+    any_letter = re.compile("(?i)[" + re.escape("".join(sorted(letters))) + "]")
+    for c in map(chr, range(sys.maxunicode + 1)):
+        low = c.lower()
+        if len(low) == 1 and low in letters:
+            assert c.isalnum(), repr(c)
+        if any_letter.fullmatch(c) and len(low) == 1 and c not in vndates._CASE_FOLDS:
+            assert all(low == x for x in letters if re.fullmatch("(?i)" + re.escape(x), c)), repr(c)
+
+
+_ALIAS_TOML = """
+place = [
+  { name = "Libya", kind = "country", aliases = ["Libya", "Li-bi", "Li bi a"] },
+  { name = "Tripoli", kind = "city", in = "Libya", aliases = ["Tripoli", "thủ đô Tripoli", "sân bay Tripoli"] },
+  { name = "TP.HCM", kind = "city", aliases = ["TP.HCM", "TP. HCM", "HCM", "(Sài Gòn)"] },
+  { name = "Ý", kind = "country", aliases = ["Ý", "Italia"] },
+]
+actor = [
+  { name = "Nga", kind = "country", aliases = ["Nga", "Liên bang Nga", "Nga x", "5 Sao"] },
+  { name = "al-Qaeda", kind = "group", aliases = ["al-Qaeda", "al - Qaeda", "Al Qaeda"] },
+]
+"""
+_ALIAS_WORDS = (
+    "Libya", "Li", "bi", "a", "Tripoli", "thủ", "đô", "sân", "bay", "TP.HCM", "TP.", "HCM", "(Sài",
+    "Gòn)", "Ý", "Italia", "Nga", "Liên", "bang", "x", "5", "Sao", "al", "Qaeda", "Al", "LibyaX",
+    "xNga", "Ngà", "ở", "tại",
+)
+
+
+@functools.cache
+def _alias_regexes() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    """(fast, plain) for a small table of awkward aliases and for the packaged one."""
+    out = []
+    for table in (Aliases.parse(_ALIAS_TOML), default_aliases()):
+        keys = sorted(table.surface, key=len, reverse=True)
+        alts = "|".join(r"[\s-]+".join(re.escape(s) for s in k.split(" ")) for k in keys)
+        out.append((_alias_regex(keys), re.compile(rf"(?<!{_W})(?:{alts})(?!{_W})")))
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Nga x.", "Nga x", "Nga xa", "Liên bang Nga", "Li bi a", "Li-bi a", "Li bi", "thủ đô Tripoli", "TP. HCM", "TP.HCM",
+     "(Sài Gòn)", "al - Qaeda", "Al Qaeda", "LibyaX Libya", "xNga Nga", "Ý, Italia", "5 Sao", "ở Quân đội Quốc gia Libya"],
+)  # fmt: skip
+def test_alias_scan_prefers_the_longer_alias(text: str) -> None:
+    for fast, plain in _alias_regexes():
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_ALIAS_WORDS), st.sampled_from(_SEPARATORS)), max_size=12))
+def test_alias_scan_finds_what_the_plain_regex_finds(parts: list[tuple[str, str]]) -> None:
+    text = "".join(w + sep for w, sep in parts)
+    for fast, plain in _alias_regexes():
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
