@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_events.py [--quick]
 
 1. Extraction over the real corpus in ../shared/corpus/articles (VietNews Libya articles,
-   the conflicts set, Tuổi Trẻ 2024): articles/s and events/s.
+   the conflicts set, Tuổi Trẻ 2024): articles/s and events/s; and the two per-sentence scans
+   run on every sentence (`vndates.find_dates`, `Aliases.find`), in µs per sentence.
 2. Known-or-new: a new event is compared with the stored events that share one of its
    `dedup.blocking_keys` (an in-memory dict index, as the store keeps in SQLite), against a
    linear scan of every stored event. Synthetic stores of 100 and 100,000 events arrive at a
@@ -29,9 +30,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from monitor.aliases import default_aliases  # noqa: E402
 from monitor.dedup import blocking_keys, same_event  # noqa: E402
-from monitor.events import extract_events  # noqa: E402
+from monitor.events import extract_events, split_sentences  # noqa: E402
 from monitor.models import Event  # noqa: E402
+from monitor.text import normalize  # noqa: E402
+from monitor.vndates import find_dates  # noqa: E402
 
 ARTICLES = ROOT.parent / "shared" / "corpus" / "articles"
 ICT = timezone(timedelta(hours=7))
@@ -68,6 +72,25 @@ def bench_extraction(limit: int | None) -> tuple[int, int, float]:
     start = time.perf_counter()
     events = sum(len(extract_events(title=t, summary=s, text=x, published=p)) for t, s, x, p in articles)
     return len(articles), events, time.perf_counter() - start
+
+
+def bench_scans(limit: int | None) -> tuple[int, float, float]:
+    """Sentences of the lead and body of each article (as extraction splits them), and the best of
+    three passes of find_dates and of Aliases.find over all of them, in seconds."""
+    sentences = [(s, p) for t, su, x, p in corpus(limit) for part in (f"{t}\n{su}", x)
+                 for s in split_sentences(normalize(part))]  # fmt: skip
+    table = default_aliases()
+    t_dates = t_aliases = float("inf")
+    for _round in range(3):
+        start = time.perf_counter()
+        for s, p in sentences:
+            find_dates(s, p)
+        t_dates = min(t_dates, time.perf_counter() - start)
+        start = time.perf_counter()
+        for s, _p in sentences:
+            table.find(s)
+        t_aliases = min(t_aliases, time.perf_counter() - start)
+    return len(sentences), t_dates, t_aliases
 
 
 def synthetic(n: int, rng: random.Random, end: datetime) -> list[tuple[Event, datetime]]:
@@ -130,6 +153,9 @@ def main() -> None:
     n_art, n_ev, secs = bench_extraction(150 if args.quick else None)
     print(f"extraction: {n_art} articles, {n_ev} events in {secs:.2f} s "
           f"= {n_art / secs:.0f} articles/s, {n_ev / secs:.0f} events/s")  # fmt: skip
+    n_sent, t_dates, t_aliases = bench_scans(150 if args.quick else None)
+    print(f"per sentence ({n_sent} sentences): find_dates {t_dates / n_sent * 1e6:.1f} µs, "
+          f"Aliases.find {t_aliases / n_sent * 1e6:.1f} µs")  # fmt: skip
     queries, scan_queries = (300, 5) if args.quick else (2000, 20)
     rows = [bench_lookup(n, queries, scan_queries) for n in (100, 100_000)]
     print(f"\n{'stored':>8} {'index µs/query':>15} {'candidates':>11} {'scan µs/query':>14}")
