@@ -273,7 +273,8 @@ def _lead_day(summary: str, text: str, published: datetime | None) -> str | None
     sentence, if within the story's window before publication ("Ngày 22-11, ...")."""
     pub = local_day(published)
     for section in (summary, text):
-        first = next(iter(split_sentences(normalize(section or ""))), "")
+        head = (section or "").lstrip()[:2000]  # the first sentence is all it needs
+        first = next(iter(split_sentences(normalize(head))), "")
         day = _parse_iso(resolve_date(first, published, None)) if first else None
         if day is not None and pub is not None and 0 <= (pub - day).days <= WINDOW_DAYS:
             return day.isoformat()

@@ -325,8 +325,8 @@ def _teaser(sentence: str) -> bool:
     """A related article's title glued to its summary, as VietNamNet bodies end ("... kêu gọi dân
     Mỹ kiên địnhTổng thống Mỹ ..."): a Vietnamese word running into a capitalised one."""
     for word in sentence.split():
-        if word.isascii():
-            continue  # "YouTube", "McCright", "iPhone"
+        if word.isascii() or word[1:-1].islower():
+            continue  # "YouTube", "McCright", "iPhone"; no capital inside
         for i in range(1, len(word) - 1):
             if word[i].isupper() and word[i - 1].islower() and word[i + 1].islower():  # "MỹĐiện đàm"
                 return True

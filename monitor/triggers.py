@@ -87,23 +87,46 @@ def _trigger_regex() -> re.Pattern[str]:
 _TRIGGER_RE = _trigger_regex()
 
 
-def _head_regex() -> re.Pattern[str]:
+def _head_regex() -> list[str]:
     """The first syllables of all triggers: a cheap scan for where a trigger may start."""
     heads = set()
     for pattern in (normalize(p) for ps in TRIGGERS.values() for p in ps):
         bare = re.sub(r"\(\?<?[!=](?:[^()]|\([^()]*\))*\)", "", pattern)
         bare = re.sub(r"\(\?:\|*\)", "", bare)  # "(?:(?<=gặp )|(?<=bị ))tai nạn": the group emptied above
-        heads.add(re.match(r"[^\W\d_]+", bare.lstrip("(?:")).group())  # type: ignore[union-attr]
-    return re.compile(rf"(?i)(?<!{_W})(?:{'|'.join(sorted(heads, key=len, reverse=True))})(?!{_W})")
+        heads.add(re.match(r"[^\W\d_]+", bare.lstrip("(?:")).group().lower())  # type: ignore[union-attr]
+    return sorted(heads, key=len, reverse=True)
 
 
-_TRIGGER_HEAD = _head_regex()
+_HEADS = _head_regex()
+_TRIGGER_HEAD = re.compile(rf"(?i)(?<!{_W})(?:{'|'.join(_HEADS)})(?!{_W})")
+
+
+def _grouped(words: list[str]) -> re.Pattern[str]:
+    """`_TRIGGER_HEAD` for lowercased text, case-sensitive and grouped by first letter with the
+    word-boundary lookbehind after it: the regex engine then skips straight to a letter some
+    head starts with instead of trying every head at every character (as vndates and aliases do)."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(re.escape(w[1:]))
+    alts = "|".join(rf"{re.escape(c)}(?<!{_W}{re.escape(c)})(?:{'|'.join(rest)})" for c, rest in groups.items())
+    return re.compile(rf"(?:{alts})(?!{_W})")
+
+
+_TRIGGER_HEAD_LOWER = _grouped(_HEADS)
+
+
+def _heads(sentence: str) -> Iterator[re.Match[str]]:
+    lowered = sentence.lower()
+    # (?i) also folds "ı" and "ſ", which lower() keeps, and lower() may change a length ("İ")
+    if len(lowered) != len(sentence) or "ı" in sentence or "ſ" in sentence:
+        return _TRIGGER_HEAD.finditer(sentence)
+    return _TRIGGER_HEAD_LOWER.finditer(lowered)
 
 
 def _trigger_matches(sentence: str) -> Iterator[re.Match[str]]:
     """`_TRIGGER_RE.finditer`, tried only where a trigger's first syllable stands (5x faster)."""
     end = 0
-    for head in _TRIGGER_HEAD.finditer(sentence):
+    for head in _heads(sentence):
         if head.start() < end:
             continue
         m = _TRIGGER_RE.match(sentence, head.start())
