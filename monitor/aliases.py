@@ -169,11 +169,22 @@ def default_aliases() -> Aliases:
 
 
 def places_compatible(a: str | None, b: str | None, aliases: Aliases) -> bool:
-    """Equal, one inside the other (hierarchy or text containment), or one unknown."""
+    """Equal, one inside the other, or one unknown. Two places of the table are compared by its
+    hierarchy alone: "Thanh Hóa" holds the letters of "Anh" and "Thủ Đức" the word "Đức", and
+    neither is in the other. Text containment, as whole words ("sân bay X" is in "X"), serves
+    only a place the table does not know."""
     if not a or not b or a == b:
         return True
+    if aliases.place_within(a, b) or aliases.place_within(b, a):
+        return True
+    if a in aliases.place_parent and b in aliases.place_parent:
+        return False
     la, lb = a.casefold(), b.casefold()
-    return la in lb or lb in la or aliases.place_within(a, b) or aliases.place_within(b, a)
+    return _contains_words(la, lb) or _contains_words(lb, la)
+
+
+def _contains_words(outer: str, inner: str) -> bool:
+    return re.search(rf"(?<!{_W}){re.escape(inner)}(?!{_W})", outer) is not None
 
 
 def actors_overlap(a: Iterable[str], b: Iterable[str], aliases: Aliases) -> bool:

@@ -232,3 +232,16 @@ def test_merge_is_a_pure_function() -> None:
     old = ev(killed=4)
     merge(old, replace(old, killed=11))
     assert old.killed == 4
+
+
+def test_places_of_the_table_compare_by_hierarchy_not_by_letters() -> None:
+    """"Thanh Hóa" holds the letters of "Anh", "Thủ Đức" the word "Đức", "Lào Cai" the word "Lào":
+    none is in the other. A place the table does not know is in a known one by whole words."""
+    from monitor.aliases import default_aliases, places_compatible
+
+    table = default_aliases()
+    for a, b in [("Thanh Hóa", "Anh"), ("Thủ Đức", "Đức"), ("Lào Cai", "Lào"), ("Romania", "Oman")]:
+        assert not places_compatible(a, b, table), (a, b)
+    assert places_compatible("sân bay quốc tế Tripoli", "Libya", table)  # the hierarchy
+    assert places_compatible("nhà máy điện ở Tripoli", "Tripoli", table)  # words, for an unknown place
+    assert not places_compatible("Tripolitania", "Tripoli", table)
