@@ -107,7 +107,13 @@ def _repeats(old: Event, new: Event, aliases: Aliases) -> bool:
         and (new.place is None or old.place is not None)
         and set(new.actors) <= _closure(old.actors, aliases)
     )  # fmt: skip
-    return shared_actor or shared_place or nothing_new
+    # "... vừa xảy ra một vụ tai nạn khiến 1 người chết. Vụ tai nạn xảy ra khoảng 7h20 cùng ngày":
+    # a later mention that only dates the undated happening
+    dates_it = (
+        old.date is None and new.date is not None
+        and (new.place is None or new.place == old.place) and set(new.actors) <= _closure(old.actors, aliases)
+    )  # fmt: skip
+    return shared_actor or shared_place or nothing_new or dates_it
 
 
 def _target(events: list[Event], f: Found, published: datetime | None, aliases: Aliases) -> int | None:

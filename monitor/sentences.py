@@ -149,6 +149,10 @@ def _pick_from(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence:
     t = triggers[i]
     cs, ce = clause_start(sentence, t.start), clause_end(sentence, t.end)
     inside = [d for d in dates if cs <= d[0] < ce and d[2]]
+    # "kêu gọi ... phản ứng nhanh với cuộc tấn công của Nga hôm 21-11": the date right after
+    # another trigger is that one's
+    inside = [d for d in inside if not any(j != i and o.type != t.type and abs(d[0] - t.start) > abs(d[0] - o.end) and 0 <= d[0] - o.end <= 15
+                                           for j, o in enumerate(triggers))]  # fmt: skip
     if inside:
         return min(inside, key=lambda d: abs(d[0] - t.start))[2]
     if t.since:
@@ -166,6 +170,16 @@ def _pick(mentions: list[Mention], role: str, spans: list[tuple[int, int]]) -> l
     return own or [m for m in mentions if m.role == role]
 
 
+def _actors(mentions: list[Mention], type_: str, spans: list[tuple[int, int]], at: int) -> list[Mention]:
+    """Who acts. An appeal's actor is who speaks, before the verb: in "NATO kêu gọi Nga có động
+    thái nghiêm túc" Russia is addressed, and would join NATO's appeal to Zelensky's of that day."""
+    picked = _pick(mentions, "actor", spans)
+    if type_ == "appeal":
+        speakers = [m for m in picked if m.start < at]
+        return speakers or picked
+    return picked
+
+
 def _best_place(places: list[Mention], aliases: Aliases) -> str | None:
     return max(places, key=lambda m: aliases.place_depth(m.name)).name if places else None
 
@@ -177,7 +191,7 @@ _ANALYST = re.compile(
 )
 _QUOTED_QUESTION = re.compile(r"\?\s*[\"”’]")
 _OPINION = re.compile(
-    r"(?i)(?<!\w)(?:nhận định|cho rằng|đánh giá|dự báo|dự đoán|phân tích|bình luận|(?<!đưa )(?<!loan )(?<!thông )(?<!nguồn )tin rằng|nghĩ rằng|lo ngại|e ngại|"
+    r"(?i)(?<!\w)(?:nhận định|cho rằng|đánh giá|(?<!bản tin )(?<!trung tâm )(?<!đài )(?<!trang )dự báo|dự đoán|phân tích|bình luận|(?<!đưa )(?<!loan )(?<!thông )(?<!nguồn )tin rằng|nghĩ rằng|lo ngại|e ngại|"
     r"lo sợ|nghi ngờ|bị (?:cáo )?buộc tội|bị cáo buộc|với cáo buộc|bị kết tội|kết tội|bị kết án|tuyên án|tội danh|xét xử|truy tố|cáo trạng|kết luận điều tra)(?!\w)"
 )
 
@@ -251,6 +265,7 @@ def _sentence_events(
 _CONTINUES = re.compile(
     r"(?i)^\W*(?:khi|lúc|lúc này|lúc đó|sau đó|ngay sau đó|ngay lúc đó|tới|đến khi|đến nơi|tại đây|thời điểm (?:này|đó))(?!\w)"
 )
+_ALSO = re.compile(r"(?i)(?<!\w)cũng(?!\w)")  # "Thủ tướng Singapore cũng kêu gọi ...": on the occasion just told
 # an era named: "do bom mìn chưa phát nổ từ thời chiến tranh Việt Nam" is history with no year
 _ERA = re.compile(
     r"(?i)(?<!\w)(?:từ thời|thời chiến tranh|chiến tranh (?:Việt Nam|thế giới|Triều Tiên|Vùng Vịnh|lạnh)|"
@@ -309,7 +324,7 @@ def _group_event(
     injured = max((counts.get(i, {}).get("injured", -1) for i in idxs), default=-1)
     ev = Event(
         type=type_, date=day, place=_best_place(_pick(mentions, "place", spans), aliases),
-        actors=tuple(dict.fromkeys(m.name for m in _pick(mentions, "actor", spans))),
+        actors=tuple(dict.fromkeys(m.name for m in _actors(mentions, type_, spans, triggers[idxs[0]].start))),
         killed=killed if killed >= 0 else None, injured=injured if injured >= 0 else None,
         evidence=sentence.strip(), background=is_background(day, history, local_day(pub)), article=article,
     )  # fmt: skip
@@ -377,7 +392,7 @@ def scan(
             continue
         before = previous
         events, previous = _sentence_events(sentence, published, previous, aliases, article)
-        if carry and _CONTINUES.match(sentence):  # "Khi đi đến km3, ô tô xảy ra va chạm": the time just told
+        if carry and (_CONTINUES.match(sentence) or _ALSO.search(sentence)):  # "Khi đi đến km3, ô tô xảy ra va chạm": the time just told
             pub_day = local_day(published)
             events = [(replace(ev, date=carry, background=is_background(carry, False, pub_day)), nominal, scene, rep)
                       if ev.date is None and not ev.background else (ev, nominal, scene, rep)

@@ -44,30 +44,30 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                 r"(?<!lãnh thổ )(?<!vùng đất )(?<!lãnh thổ mà )(?<!lấn )chiếm(?! được| \d| khoảng| đến| tới| đóng bởi| gần| hơn| tới| phần| đa| ưu| lợi thế| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
                 r"| tỷ| tỉ| một| hai| ba)",
                 r"(?<!đấu tranh )(?=(?-i:g))giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi| dân tộc| toàn| đất nước| miền Nam| phụ nữ| nô lệ)"),
-    "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )yêu cầu(?! của| bị| được| này| đó)",
+    "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )yêu cầu(?! của| về| bị| được| này| đó)",
                r"(?<!lời )(?<!theo )(?<!trình )(?<!ý kiến )(?<!phần )đề nghị(?! không nêu tên| giấu tên| không tiết lộ| không nêu danh)", "hối thúc", "thúc giục",
                "lên án", r"(?<!có )(?<!các )(?<!những )(?<!lời )(?<![0-9] )cảnh báo(?! không kích| phòng không| sóng thần| sớm)", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
     "meeting": (r"(?<!tụ )họp(?! báo)", "hội nghị", "hội đàm", "hội kiến", "điện đàm", r"(?<!nhà )(?<!bàn )đàm phán", "thảo luận",
-                r"gặp(?= gỡ| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))",
+                r"gặp(?= gỡ| giữa| hẹp| riêng| song phương| thượng đỉnh| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))",
                 r"(?<!đón )tiếp(?= (?:xã giao |thân mật |riêng )?(?:ông |bà |đoàn |Đại sứ|Tổng thống|Thủ tướng|Chủ tịch|Bộ trưởng|Phó|Tổng|Quốc vương|Nhà vua|Hoàng|Thái tử|Ngoại trưởng|Người đứng đầu|lãnh đạo))"),
     "agreement": (r"(?<!bên )(?<!đăng )ký kết(?! hôn)", r"ký(?= (?:hiệp|thỏa|văn kiện|bản ghi nhớ|tuyên bố))",
                   r"đạt (?:được )?thỏa thuận", r"(?:thông qua|chốt|ký) (?:được )?(?:một |bản |các )?thỏa thuận", r"(?<!sự )nhất trí(?! sẽ| rằng| với (?:quan điểm|ý kiến|nhận định))", "thỏa thuận ngừng bắn", r"(?<!các )(?<!những )(?<!thành viên )(?<!thành viên của )(?=(?-i:h))hiệp định",
                   "tuyên bố ngừng bắn"),
     "sanction": ("trừng phạt", "cấm vận", "đóng băng tài sản"),
     "protest": (r"(?<!người )(?<!những người )biểu tình", r"xuống đường(?= biểu tình| tuần hành| phản đối| để| ở| tại| trên| khắp| hô| giương)", "tuần hành", "bạo loạn", "đình công"),
-    "disaster": ("động đất", "lũ lụt", "lũ quét", "mưa lũ", "trận lũ", "đợt lũ", "nước lũ", r"bão(?! hòa| giá)",
-                 "sạt lở", r"(?<!đốt )(?<!phòng )(?<!chữa )(?<!phòng chống )cháy(?! hàng| vé| túi| nắng| máy| nổ)", "hỏa hoạn",
+    "disaster": ("động đất", "lũ lụt", "lũ quét", "mưa lũ", "trận lũ", "đợt lũ", "nước lũ", r"(?<!tên )(?<!Ủy ban )(?<!ủy ban )(?<!Báo )(?<!báo )(?<!các cơn )(?<!những cơn )(?<!mùa )bão(?! hòa| giá| tên| mang tên)", r"lũ(?= trên sông| đang lên| lên nhanh| dâng)",
+                 "sạt lở", r"(?<!đốt )(?<!phòng )(?<!chữa )(?<!phòng chống )cháy(?! hàng| vé| túi| nắng| máy| nổ| sém| xém)", "hỏa hoạn",
                  r"(?<!bùng )(?<!tiếng )(?<!thiết bị )(?<!chất )(?<!vật liệu )(?<!ngòi )(?<!đầu đạn )(?<!phân mảnh )(?<!thuốc )(?<!pháo )(?<!kích )nổ(?! ra| súng| lực| mạnh| cận| chậm)", "chìm tàu", "rơi máy bay", "máy bay rơi", r"bị rơi(?= gần| xuống| tại| ở| khi| ngay| trên| cách|\s*[.,])", r"(?:(?<=gặp )|(?<=bị )|(?<=xảy ra )|(?<=gây )|(?<=gây ra )|(?<=vụ )|(?<=\d )|(?<=trong )|(?<=một )|(?<=hai ))tai nạn(?! lao động)",
                  "đắm tàu", "bị đắm", "tàu đắm", "tàu chìm", r"va chạm(?= với (?:xe|ô tô|tàu|máy bay))",
                  "lũ lớn", "lũ dâng", "đỉnh lũ", "lũ cuốn", "bị lũ cuốn", "ngập lụt", "lở đất", "lốc xoáy", "mưa đá",
                  "đuối nước", "điện giật", "ngạt khí", "gây ngập", "ngập sâu", "chia cắt cục bộ", "tông liên hoàn",
                  r"(?:tàu|thuyền|ghe|xuồng|phà|sà lan)(?: [^\s,.]+){0,3}? bị chìm", r"(?<!đánh )sập(?= cầu| nhà| tường| mái| công trình| giàn| hầm| mỏ|\s*[.,])",
-                 r"bị sập", r"tông (?:chết|trúng|vào|phải)", r"lật (?:xe|thuyền|ghe|tàu)", r"(?:xe|ô tô|tàu|thuyền) (?:bị )?lật",
+                 r"bị sập", r"(?:cây|cành|nhánh)(?: [^\s,.]+){0,4}? (?:bất ngờ )?(?:bị )?(?:gãy|bật gốc)", r"tông (?:chết|trúng|vào|phải)", r"lật (?:xe|thuyền|ghe|tàu)", r"(?:xe|ô tô|tàu|thuyền) (?:bị )?lật",
                  r"lao (?:từ [^,.]{1,25} )?(?:xuống|khỏi)(?: [^\s,.]+){0,4}? (?:vực|sông|suối|mương|kênh|ruộng|biển|cầu|đèo|taluy|hồ|ao)",
                  r"rơi (?:khỏi|xuống) (?:cây |chiếc )?(?:cầu|vực|sông)"),
-    "election": (r"(?<!ủy ban )(?<!ban )(?<!luật )bầu cử", r"(?<!quỹ )(?<!ứng viên )tranh cử",
+    "election": (r"(?<!ủy ban )(?<!ban )(?<!luật )bầu cử", r"(?<!quỹ )(?<!ứng viên )(?<!đội ngũ )(?<!ban )(?<!liên danh )tranh cử",
                  r"bỏ phiếu(?! (?:phản đối|chống|ủng hộ|thông qua|tán thành|trắng|thuận|về|cho nghị quyết|nghị quyết))", "trưng cầu dân ý"),
-    "arrest": ("bắt giữ", "bắt giam", r"bắt (?:tạm giam|khẩn cấp|quả tang)", "sa lưới", r"bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", r"tạm giữ(?! \d| (?:tang vật|phương tiện|xe|hàng|tài sản|giấy tờ|số|nhiều|các))", "dẫn độ"),
+    "arrest": ("bắt giữ", "bắt giam", r"(?<=khởi tố, )tạm giam", r"(?<=khởi tố và )tạm giam", r"bắt (?:tạm giam|khẩn cấp|quả tang)", "sa lưới", r"bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", r"tạm giữ(?! \d| (?:tang vật|phương tiện|xe|hàng|tài sản|giấy tờ|số|nhiều|các))", "dẫn độ"),
 }
 _TRIGGER_TYPES: list[str] = []
 
@@ -142,17 +142,17 @@ _NON_NEGATING = re.compile(
 )
 _NEG_MODAL = re.compile(
     r"(?i)(?<!\w)(?:không|chưa|chẳng|phủ nhận|bác bỏ|sẽ|có thể|dự kiến|nếu|có nguy cơ|nguy cơ|nhằm|"
-    r"mục tiêu|mục đích|định|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
+    r"mục tiêu|mục đích|(?<!quyết )(?<!xác )(?<!quy )(?<!khẳng )(?<!nhận )(?<!ổn )(?<!chỉ )(?<!giả )(?<!ấn )định|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
     r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng|cần|"
     r"trừ khi|đồng ý|đề xuất|cản trở|ngăn cản|phá hoại|dễ|khuyến khích|tìm kiếm|sợ|e sợ|lo sợ|phòng ngừa|đề phòng|suýt|thoát|đừng|chớ|hãy|đã từng|từng là|từng bị|từng được|từng có|có quyền|được quyền)(?!\w)"
 )
 _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|phê chuẩn|bật đèn xanh|đồng ý (?:để|cho))(?!\w)")
 _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(?<!\w)mà(?!\w)"),
               "attack": re.compile(r"(?i)(?<!\w)(?:bão|siêu bão|áp thấp|gió mạnh|lũ)(?!\w)")}  # "Bão Bert bắt đầu tấn công nước Anh"  # "lãnh thổ mà Nga chiếm đóng": a state  # "chiến dịch giành quyền kiểm soát": a goal
-_NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|(?<!ra )(?<!ban )lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm|kết quả|mùa|(?<!thành công trong )việc|trước thềm|(?<!ngay )trước|(?<!ngay )sau|sự|quá trình|tiến trình|nghi phạm|nghi can|thủ phạm|hung thủ)\s+$")
+_NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|(?<!ra )(?<!ban )lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm|kết quả|mùa|năm|tháng|tuần|(?<!thành công trong )việc|trước thềm|(?<!ngay )trước|(?<!ngay )sau|sự|quá trình|tiến trình|nghi phạm|nghi can|thủ phạm|hung thủ)\s+$")
 # "tiến hành các cuộc không kích", "các cuộc đụng độ vẫn diễn ra": named, but asserted all the same
 _LIGHT_VERB = re.compile(
-    r"(?i)(?:tiến hành|thực hiện|mở|phát động|tung ra|mở màn|bắt đầu|tổ chức|nhóm|triệu tập)\s+(?:thêm\s+)?"
+    r"(?i)(?:tiến hành|thực hiện|mở|phát động|tung ra|mở màn|bắt đầu|tổ chức|nhóm|triệu tập|xảy ra|diễn ra)\s+(?:thêm\s+)?"
     r"(?:một\s+|các\s+|những\s+|nhiều\s+|hàng loạt\s+|loạt\s+|\d+\s+|hai\s+|ba\s+|bốn\s+|năm\s+|hàng chục\s+)?"
     r"(?:cuộc|vụ|đợt|loạt|chiến dịch)\s+$"
 )
@@ -161,7 +161,7 @@ _SETTING = re.compile(r"(?i)(?<!\w)trong\s+(?:một\s+|các\s+|những\s+)?(?:cu
 _APPEAL_HEAD = re.compile(r"(?i)(?<!\w)(?:kêu gọi|yêu cầu|đề nghị|đề xuất|hối thúc|thúc giục|cảnh báo)(?!\w)")
 _SINCE = re.compile(r"(?i)(?<!\w)(?:kể từ khi|kể từ|từ khi)\s")
 _UAV = re.compile(r"(?i)UAV|drone|máy bay không người lái|thiết bị bay không người lái|Shahed")
-_FORECAST = re.compile(r"(?i)(?<!\w)(?:dự báo|có khả năng|nguy cơ|đề phòng|phòng tránh|phòng chống)(?!\w)")
+_FORECAST = re.compile(r"(?i)(?<!\w)(?:(?<!bản tin )(?<!trung tâm )(?<!đài )(?<!trang )dự báo|có khả năng|nguy cơ|đề phòng|phòng tránh|phòng chống)(?!\w)")
 _BEFORE_AFTER = re.compile(r"(?i)(?<!\w)(?:sau khi|trước khi|kể từ khi|từ khi)(?:\s+[^\s,.;]+){0,3}\s+$")
 _PRESUPPOSED = re.compile(r"(?i)^\W*(?:sau khi|trước khi)(?!\w)")
 WINDOW_SYLLABLES = 8  # how far back a negation or modal word reaches, within the clause
