@@ -170,6 +170,18 @@ def _pick(mentions: list[Mention], role: str, spans: list[tuple[int, int]]) -> l
     return own or [m for m in mentions if m.role == role]
 
 
+# where someone lives or where a road leads is not where it happened: "(sinh năm 1983, trú xã
+# Khánh Dương, huyện Yên Mô, Ninh Bình)", "hướng Hải Phòng - Hà Nội", "quê Cà Mau"
+_ELSEWHERE = re.compile(
+    r"(?i)(?:\([^()]*?(?<!\w)(?:trú|ngụ|quê|sinh|SN|tuổi)(?!\w)|(?<!\w)(?:trú|ngụ|quê|thường trú|tạm trú|hướng|hướng đi)(?!\w))"
+    r"[^().;]*$"
+)
+
+
+def _here(mentions: list[Mention], sentence: str) -> list[Mention]:
+    return [m for m in mentions if m.role != "place" or not _ELSEWHERE.search(sentence, max(0, m.start - 80), m.start)]
+
+
 def _actors(mentions: list[Mention], type_: str, spans: list[tuple[int, int]], at: int) -> list[Mention]:
     """Who acts. An appeal's actor is who speaks, before the verb: in "NATO kêu gọi Nga có động
     thái nghiêm túc" Russia is addressed, and would join NATO's appeal to Zelensky's of that day."""
@@ -238,7 +250,7 @@ def _sentence_events(
     """The events one sentence asserts, each with its "nominal" and "scene" flags; and the last date named."""
     dates = find_dates(sentence, pub, previous)
     last = next((d[2] for d in reversed(dates) if d[2]), None) or previous
-    mentions = aliases.find(sentence)
+    mentions = _here(aliases.find(sentence), sentence)
     triggers = [t for t in find_triggers(sentence, [(m.start, m.end) for m in mentions]) if not _opinion(sentence, t)]
     casualties = find_casualties(sentence, [(s, e) for s, e, *_ in dates])
     if not triggers and not any(c.count is not None for c in casualties):
@@ -265,7 +277,7 @@ def _sentence_events(
 _CONTINUES = re.compile(
     r"(?i)^\W*(?:khi|lúc|lúc này|lúc đó|sau đó|ngay sau đó|ngay lúc đó|tới|đến khi|đến nơi|tại đây|thời điểm (?:này|đó))(?!\w)"
 )
-_ALSO = re.compile(r"(?i)(?<!\w)cũng(?!\w)")  # "Thủ tướng Singapore cũng kêu gọi ...": on the occasion just told
+_ALSO = re.compile(r"(?i)(?<!\w)(?:cũng|sau đó|tiếp đó)(?!\w)")  # "Thủ tướng Singapore cũng kêu gọi ...": on the occasion just told
 # an era named: "do bom mìn chưa phát nổ từ thời chiến tranh Việt Nam" is history with no year
 _ERA = re.compile(
     r"(?i)(?<!\w)(?:từ thời|thời chiến tranh|chiến tranh (?:Việt Nam|thế giới|Triều Tiên|Vùng Vịnh|lạnh)|"
