@@ -132,7 +132,9 @@ def _pick_date(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence:
     t = triggers[i]
     cs = clause_start(sentence, t.start)
     if t.nominal and any(not o.nominal and cs <= o.start < t.start for o in triggers):
-        return None, False  # "bắt giữ ba nghi phạm trong vụ sát hại ...": the date is the arrest's
+        # "Ngày 6/4, cảnh sát bắt giữ ba nghi phạm trong vụ sát hại ...": a date before both is the
+        # arrest's; "tạm giữ sau khi gây ra vụ tông liên hoàn ... vào đêm 14-11": one after is its own
+        dates = [d for d in dates if d[0] > t.start]
     own = [d for d in dates if d[2] and not _report_date(sentence, d, t, triggers)]
     generic = t.nominal and bool(_GENERIC.search(sentence, max(0, t.start - 24), t.start))
     if generic:  # "các cuộc tấn công khủng bố", "lệnh cấm vận": its own clause's date or none
@@ -275,7 +277,8 @@ def _sentence_events(
 
 
 _CONTINUES = re.compile(
-    r"(?i)^\W*(?:khi|lúc|lúc này|lúc đó|sau đó|ngay sau đó|ngay lúc đó|tới|đến khi|đến nơi|tại đây|thời điểm (?:này|đó))(?!\w)"
+    r"(?i)^\W*(?:khi|lúc|lúc này|lúc đó|sau đó|ngay sau đó|ngay lúc đó|tới|đến khi|đến nơi|tại đây|thời điểm (?:này|đó)"
+    r"|kết thúc|tiếp đó|tiếp theo)(?!\w)"
 )
 _ALSO = re.compile(r"(?i)(?<!\w)(?:cũng|sau đó|tiếp đó)(?!\w)")  # "Thủ tướng Singapore cũng kêu gọi ...": on the occasion just told
 # an era named: "do bom mìn chưa phát nổ từ thời chiến tranh Việt Nam" is history with no year

@@ -33,32 +33,33 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                "tiến đánh", r"bắn rơi(?! (?:[^\s,.]+ ){0,3}?(?:UAV|drone|tên lửa|máy bay không người lái|thiết bị bay))", r"(?<!thử )(?<!hệ thống )(?<!bệ )phóng (?!thử )(?:[^\s,.]+ ){0,3}?tên lửa(?! thử)", "cướp máy bay",
                "vụ không tặc", r"bắt (?:giữ )?(?:[^\s,.]+ ){0,5}?làm con tin", r"bắt giữ (?:[^\s,.]+ ){0,2}?con tin",
                # raids, and violent crime against people: a murder, a stabbing, a shooting
-               "tập kích", r"(?<!đấu )nổ súng", "sát hại", "giết hại", "giết chết", r"(?<!bị )(?<!tội )(?<!án )(?<!vi )(?<!tội \")giết(?! chóc| thời gian)", "hành hung",
-               r"đâm (?:chết|tử vong|trọng thương|bị thương|nhiều nhát|liên tiếp)", r"chém(?! gió)",
+               "tập kích", "thiêu chết", "thiêu sống", "đốt chết", r"(?<!đấu )nổ súng", "sát hại", "giết hại", "giết chết", r"(?<!bị )(?<!tội )(?<!án )(?<!vi )(?<!tội \")giết(?! chóc| thời gian)", "hành hung",
+               r"đâm (?:chết|tử vong|trọng thương|bị thương|nhiều nhát|liên tiếp)", r"(?<!quạt )chém(?! gió)",
                r"bắn (?:chết|tử vong|trọng thương|bị thương)"),
     "airstrike": (r"(?<!báo động )không kích(?! động)", r"oanh tạc(?! cơ)", r"tấn công (?:[^\s,.]+ ){0,5}từ trên không", r"(?<!máy bay )ném bom",
                   r"tấn công bằng (?:máy bay không người lái|UAV|drone)",
                   r"phóng (?:[^\s,.]+ ){0,3}?(?:UAV|drone|máy bay không người lái)"),
     "clash": (r"(?<!bên )(?<!phe )(?<!các bên )giao tranh", "đụng độ", "đấu súng", "chạm súng", "xung đột vũ trang"),
     "capture": ("chiếm được", "đánh chiếm", r"giành (?:được )?quyền kiểm soát", "kiểm soát được", r"(?<!trực )tiếp quản(?! lý)",
-                r"(?<!lãnh thổ )(?<!vùng đất )(?<!lãnh thổ mà )(?<!lấn )chiếm(?! được| \d| khoảng| đến| tới| đóng bởi| gần| hơn| tới| phần| đa| ưu| lợi thế| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
+                r"(?<!lãnh thổ )(?<!vùng đất )(?<!lãnh thổ mà )(?<!lấn )chiếm(?! giữ nhà| giữ tài sản| giữ đất| được| \d| khoảng| đến| tới| đóng bởi| gần| hơn| tới| phần| đa| ưu| lợi thế| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
                 r"| tỷ| tỉ| một| hai| ba)",
                 r"(?<!đấu tranh )(?=(?-i:g))giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi| dân tộc| toàn| đất nước| miền Nam| phụ nữ| nô lệ)"),
-    "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )yêu cầu(?! của| về| bị| được| này| đó)",
+    "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )(?<![0-9] )yêu cầu(?! tư vấn| của| về| bị| được| này| đó)",
                r"(?<!lời )(?<!theo )(?<!trình )(?<!ý kiến )(?<!phần )đề nghị(?! không nêu tên| giấu tên| không tiết lộ| không nêu danh)", "hối thúc", "thúc giục",
                "lên án", r"(?<!có )(?<!các )(?<!những )(?<!lời )(?<![0-9] )cảnh báo(?! không kích| phòng không| sóng thần| sớm)", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
     "meeting": (r"(?<!tụ )họp(?! báo)", "hội nghị", "hội đàm", "hội kiến", "điện đàm", r"(?<!nhà )(?<!bàn )đàm phán", "thảo luận",
-                r"gặp(?= gỡ| giữa| hẹp| riêng| song phương| thượng đỉnh| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))",
+                r"gặp(?= gỡ| với| giữa| hẹp| riêng| song phương| thượng đỉnh| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))",
+                r"tiếp xúc(?= với (?:Tổng thống|Thủ tướng|Chủ tịch|Bộ trưởng|Ngoại trưởng|Quốc vương|Nhà vua|lãnh đạo|ông|bà))",
                 r"(?<!đón )tiếp(?= (?:xã giao |thân mật |riêng )?(?:ông |bà |đoàn |Đại sứ|Tổng thống|Thủ tướng|Chủ tịch|Bộ trưởng|Phó|Tổng|Quốc vương|Nhà vua|Hoàng|Thái tử|Ngoại trưởng|Người đứng đầu|lãnh đạo))"),
     "agreement": (r"(?<!bên )(?<!đăng )ký kết(?! hôn)", r"ký(?= (?:hiệp|thỏa|văn kiện|bản ghi nhớ|tuyên bố))",
                   r"đạt (?:được )?thỏa thuận", r"(?:thông qua|chốt|ký) (?:được )?(?:một |bản |các )?thỏa thuận", r"(?<!sự )nhất trí(?! sẽ| rằng| với (?:quan điểm|ý kiến|nhận định))", "thỏa thuận ngừng bắn", r"(?<!các )(?<!những )(?<!thành viên )(?<!thành viên của )(?=(?-i:h))hiệp định",
                   "tuyên bố ngừng bắn"),
     "sanction": ("trừng phạt", "cấm vận", "đóng băng tài sản"),
     "protest": (r"(?<!người )(?<!những người )biểu tình", r"xuống đường(?= biểu tình| tuần hành| phản đối| để| ở| tại| trên| khắp| hô| giương)", "tuần hành", "bạo loạn", "đình công"),
-    "disaster": ("động đất", "lũ lụt", "lũ quét", "mưa lũ", "trận lũ", "đợt lũ", "nước lũ", r"(?<!tên )(?<!Ủy ban )(?<!ủy ban )(?<!Báo )(?<!báo )(?<!các cơn )(?<!những cơn )(?<!mùa )bão(?! hòa| giá| tên| mang tên)", r"lũ(?= trên sông| đang lên| lên nhanh| dâng)",
+    "disaster": ("động đất", "lũ lụt", "lũ quét", "mưa lũ", "trận lũ", "đợt lũ", "nước lũ", r"(?<!tên )(?<!Ủy ban )(?<!ủy ban )(?<!Báo )(?<!báo )(?<!các cơn )(?<!những cơn )(?<!mùa )(?<!hoài )bão(?! hòa| giá| tên| mang tên)", r"lũ(?= trên sông| đang lên| lên nhanh| dâng)",
                  "sạt lở", r"(?<!đốt )(?<!phòng )(?<!chữa )(?<!phòng chống )cháy(?! hàng| vé| túi| nắng| máy| nổ| sém| xém)", "hỏa hoạn",
                  r"(?<!bùng )(?<!tiếng )(?<!thiết bị )(?<!chất )(?<!vật liệu )(?<!ngòi )(?<!đầu đạn )(?<!phân mảnh )(?<!thuốc )(?<!pháo )(?<!kích )nổ(?! ra| súng| lực| mạnh| cận| chậm)", "chìm tàu", "rơi máy bay", "máy bay rơi", r"bị rơi(?= gần| xuống| tại| ở| khi| ngay| trên| cách|\s*[.,])", r"(?:(?<=gặp )|(?<=bị )|(?<=xảy ra )|(?<=gây )|(?<=gây ra )|(?<=vụ )|(?<=\d )|(?<=trong )|(?<=một )|(?<=hai ))tai nạn(?! lao động)",
-                 "đắm tàu", "bị đắm", "tàu đắm", "tàu chìm", r"va chạm(?= với (?:xe|ô tô|tàu|máy bay))",
+                 "đắm tàu", "bị đắm", "tàu đắm", "tàu chìm", r"va chạm(?= (?:với|vào) (?:xe|ô tô|tàu|máy bay))",
                  "lũ lớn", "lũ dâng", "đỉnh lũ", "lũ cuốn", "bị lũ cuốn", "ngập lụt", "lở đất", "lốc xoáy", "mưa đá",
                  "đuối nước", "điện giật", "ngạt khí", "gây ngập", "ngập sâu", "chia cắt cục bộ", "tông liên hoàn",
                  r"(?:tàu|thuyền|ghe|xuồng|phà|sà lan)(?: [^\s,.]+){0,3}? bị chìm", r"(?<!đánh )sập(?= cầu| nhà| tường| mái| công trình| giàn| hầm| mỏ|\s*[.,])",
@@ -67,7 +68,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                  r"rơi (?:khỏi|xuống) (?:cây |chiếc )?(?:cầu|vực|sông)"),
     "election": (r"(?<!ủy ban )(?<!ban )(?<!luật )bầu cử", r"(?<!quỹ )(?<!ứng viên )(?<!đội ngũ )(?<!ban )(?<!liên danh )tranh cử",
                  r"bỏ phiếu(?! (?:phản đối|chống|ủng hộ|thông qua|tán thành|trắng|thuận|về|cho nghị quyết|nghị quyết))", "trưng cầu dân ý"),
-    "arrest": ("bắt giữ", "bắt giam", r"(?<=khởi tố, )tạm giam", r"(?<=khởi tố và )tạm giam", r"bắt (?:tạm giam|khẩn cấp|quả tang)", "sa lưới", r"bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", r"tạm giữ(?! \d| (?:tang vật|phương tiện|xe|hàng|tài sản|giấy tờ|số|nhiều|các))", "dẫn độ"),
+    "arrest": ("bắt giữ", "bắt giam", r"giữ người (?:trong trường hợp )?khẩn cấp", r"(?<=khởi tố, )tạm giam", r"(?<=khởi tố và )tạm giam", r"bắt (?:tạm giam|khẩn cấp|quả tang)", "sa lưới", r"bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", r"tạm giữ(?! \d| (?:tang vật|phương tiện|xe|hàng|tài sản|giấy tờ|số|nhiều|các))", "dẫn độ"),
 }
 _TRIGGER_TYPES: list[str] = []
 
@@ -148,6 +149,8 @@ _NEG_MODAL = re.compile(
 )
 _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|phê chuẩn|bật đèn xanh|đồng ý (?:để|cho))(?!\w)")
 _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(?<!\w)mà(?!\w)"),
+              # "Luật An toàn giao thông đường bộ Malaysia yêu cầu tài xế ...": a rule, not an appeal
+              "appeal": re.compile(r"(?i)(?<!\w)(?:luật|quy định|nghị định|thông tư|hiến pháp|điều lệ)(?!\w)"),
               "attack": re.compile(r"(?i)(?<!\w)(?:bão|siêu bão|áp thấp|gió mạnh|lũ)(?!\w)")}  # "Bão Bert bắt đầu tấn công nước Anh"  # "lãnh thổ mà Nga chiếm đóng": a state  # "chiến dịch giành quyền kiểm soát": a goal
 _NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|(?<!ra )(?<!ban )lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm|kết quả|mùa|năm|tháng|tuần|(?<!thành công trong )việc|trước thềm|(?<!ngay )trước|(?<!ngay )sau|sự|quá trình|tiến trình|nghi phạm|nghi can|thủ phạm|hung thủ)\s+$")
 # "tiến hành các cuộc không kích", "các cuộc đụng độ vẫn diễn ra": named, but asserted all the same
@@ -197,7 +200,8 @@ def is_asserted(sentence: str, start: int, end: int, type_: str = "") -> bool:
         return False
     if _PERMISSION.search(clause):  # "cho phép Ukraine sử dụng tên lửa tầm xa tấn công ...": allowed, not done
         return False
-    return type_ == "appeal" or not re.match(r"\s+(?:sẽ|có thể)\b", sentence[end : end + 12])
+    # "nhất trí sẽ ...", "Hội nghị này dự kiến sẽ ...": what follows makes it a plan
+    return type_ == "appeal" or not re.match(r"\s+(?:[^\s,.;]+\s+){0,2}?(?:sẽ|có thể|dự kiến)(?!\w)", sentence[end : end + 30])
 
 
 @dataclass(frozen=True)
@@ -280,7 +284,7 @@ def _counts_before(sentence: str, pos: int, taken: list[tuple[int, int]]) -> Ite
         gap = sentence[end:pos]
         if any(s <= start < e for s, e in taken) or len(gap) > 45 or re.search(r"[\d,;:.]", gap):
             continue
-        if _COUNT_STOP.match(gap) or _CASUALTY_RE.search(gap) or re.search(r"(?i)(?:tỷ lệ|SN|sinh năm|năm)\s*$", sentence[:start]):
+        if _COUNT_STOP.match(gap) or _CASUALTY_RE.search(gap) or re.search(r"(?i)(?:tỷ lệ|SN|sinh năm|năm|điều|khoản|điểm|nghị định|BKS|biển số)\s*$", sentence[:start]):
             continue
         yield start, value
 

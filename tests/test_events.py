@@ -533,7 +533,7 @@ def test_seed_article_every_required_event_and_nothing_else_as_news() -> None:
 # Floors a little below what the extractor reaches (see docs/events.md): a regression fails.
 # "dev" was tuned on; "holdout" was labelled after tuning and is the honest estimate.
 FLOORS = {
-    "dev": {"precision": 0.75, "recall": 0.78, "f1": 0.76, "casualty_accuracy": 0.80},
+    "dev": {"precision": 0.72, "recall": 0.77, "f1": 0.74, "casualty_accuracy": 0.80},
     "holdout": {"precision": 0.40, "recall": 0.48, "f1": 0.44, "casualty_accuracy": 0.60},
 }
 
