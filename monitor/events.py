@@ -255,7 +255,7 @@ def extract_events(
     table = aliases or default_aliases()
     body = _fold_body(scan(text, published, table, article, body=True), published, table)
     lead = _fold_body(scan(f"{title}\n{summary}", published, table, article), published, table)
-    extra = []
+    extra, led = [], set()
     for ev in lead:
         match = next((i for i, b in enumerate(body) if same_in_article(b, ev, published, table)), None)
         if match is None:
@@ -264,14 +264,29 @@ def extract_events(
             match = next((i for i, b in enumerate(body) if _lead_fits(b, ev, table)), None)
         if match is None:
             extra.append(ev)
-        elif body[match].type == "casualties" or (body[match].date is None and ev.date is not None):
+            continue
+        led.add(match)
+        if body[match].type == "casualties" or (body[match].date is None and ev.date is not None):
             body[match] = combine(replace(ev, evidence=body[match].evidence), body[match], table)
         else:
             body[match] = combine(body[match], ev, table)
+    body = [b for i, b in enumerate(body) if i in led or not _context(b)]  # the lead's own news stays
     lead_day = _lead_day(summary, text, published)
     events = _fold_tolls(_fold_title(extra + body, title, lead_day, table), table)
     pub = local_day(published)  # a merged mention may have brought an old date ("bị bắt từ ngày 21-12-2023")
     return [replace(e, background=is_background(e.date, e.background, pub)) if e.date else e for e in events]
+
+
+_DATED_KINDS = ("attack", "disaster", "meeting", "election", "capture")
+
+
+def _context(ev: Event) -> bool:
+    """A strike, an accident, a meeting, an election or a capture that only the body mentions,
+    with no date and no toll, is context the article recalls ("các vụ tai nạn", a meeting of
+    some other day), not its news: a body reporting such a happening says when. On the dev set
+    (216 articles), 34 of 55 such events matched no required gold event and 9 did. The title's
+    and summary's happenings are the article's news, dated or not, and stay."""
+    return ev.date is None and not ev.background and ev.type in _DATED_KINDS and ev.killed is None and ev.injured is None
 
 
 def _lead_day(summary: str, text: str, published: datetime | None) -> str | None:

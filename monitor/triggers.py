@@ -63,7 +63,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                  "lũ lớn", "lũ dâng", "đỉnh lũ", "lũ cuốn", "bị lũ cuốn", "ngập lụt", "lở đất", "lốc xoáy", "mưa đá",
                  "đuối nước", "điện giật", "ngạt khí", "gây ngập", "ngập sâu", "chia cắt cục bộ", "tông liên hoàn",
                  r"(?:tàu|thuyền|ghe|xuồng|phà|sà lan)(?: [^\s,.]+){0,3}? bị chìm", r"(?<!đánh )sập(?= cầu| nhà| tường| mái| công trình| giàn| hầm| mỏ|\s*[.,])",
-                 r"bị sập", r"(?:cây|cành|nhánh)(?: [^\s,.]+){0,4}? (?:bất ngờ )?(?:bị )?(?:gãy|bật gốc)", r"tông (?:chết|trúng|vào|phải)", r"lật (?:xe|thuyền|ghe|tàu)", r"(?:xe|ô tô|tàu|thuyền) (?:bị )?lật",
+                 r"bị sập", r"(?:cây|cành|nhánh)(?: [^\s,.]+){0,4}? (?:bất ngờ )?(?:bị )?(?:gãy|bật gốc)", r"tông (?:chết|trúng|vào|phải)", r"lật (?:xe|thuyền|ghe|tàu)", r"(?:xe|ô tô|tàu|thuyền)(?: [^\s,.]+){0,2}? (?:bị )?lật(?! đổ chính| lại)",
                  r"lao (?:từ [^,.]{1,25} )?(?:xuống|khỏi)(?: [^\s,.]+){0,4}? (?:vực|sông|suối|mương|kênh|ruộng|biển|cầu|đèo|taluy|hồ|ao)",
                  r"rơi (?:khỏi|xuống) (?:cây |chiếc )?(?:cầu|vực|sông)"),
     "election": (r"(?<!ủy ban )(?<!ban )(?<!luật )bầu cử", r"(?<!quỹ )(?<!ứng viên )(?<!đội ngũ )(?<!ban )(?<!liên danh )tranh cử",

@@ -533,8 +533,8 @@ def test_seed_article_every_required_event_and_nothing_else_as_news() -> None:
 # Floors a little below what the extractor reaches (see docs/events.md): a regression fails.
 # "dev" was tuned on; "holdout" was labelled after tuning and is the honest estimate.
 FLOORS = {
-    "dev": {"precision": 0.72, "recall": 0.77, "f1": 0.74, "casualty_accuracy": 0.80},
-    "holdout": {"precision": 0.40, "recall": 0.48, "f1": 0.44, "casualty_accuracy": 0.60},
+    "dev": {"precision": 0.79, "recall": 0.73, "f1": 0.76, "casualty_accuracy": 0.80},
+    "holdout": {"precision": 0.44, "recall": 0.43, "f1": 0.44, "casualty_accuracy": 0.60},
 }
 
 
@@ -609,3 +609,17 @@ def test_never_raises(text: str, days: int) -> None:
     parse_count(text)
     events = extract_events(title=text[:20], summary=text[20:40], text=text, published=published)
     assert all(isinstance(e, Event) for e in events)
+
+
+def test_an_undated_accident_only_the_body_recalls_is_context_not_news() -> None:
+    """A body reporting a strike, an accident or a meeting says when; one it mentions with no
+    date and no toll is context. The title's happening is the article's news, dated or not."""
+    body = "Ngày 6/4, công an bắt giữ tài xế xe tải. Trên tuyến đường này, một xe khách bị lật."
+    assert [k[0] for k in _kinds(text=body)] == ["arrest"]
+    assert [k[0] for k in _kinds(text=body.replace("bị lật", "bị lật hôm 2/4"))] == [
+        "arrest",
+        "disaster",
+    ]
+    assert [k[:2] for k in _kinds(title="Xe khách gặp tai nạn trên đèo Bảo Lộc", text="Các hành khách đã được đưa đi cấp cứu.")] == [
+        ("disaster", None)
+    ]
