@@ -1,13 +1,31 @@
-"""Poll timing: adaptive intervals within bounds, backoff on failure, Retry-After as a floor."""
+"""Poll timing: adaptive intervals within bounds, backoff on failure, Retry-After as a floor; and
+what a cycle of 304s records (written many feeds at a time, never losing one to another's error)."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from monitor.config import FeedConfig
+from monitor.config import FeedConfig, load_config
+from monitor.errors import StoreError
 from monitor.models import Entry
-from monitor.scheduler import failure_backoff, next_poll, next_poll_unchanged
-from monitor.store import FeedState
+from monitor.scheduler import (
+    CycleReport,
+    UnchangedPolls,
+    failure_backoff,
+    make_context,
+    next_poll,
+    next_poll_unchanged,
+    run_cycle,
+)
+from monitor.store import FeedState, NotModified, Store
+from tests.server import LocalServer, Response, sequence
+from tests.test_end_to_end import HAFTAR, rfc822, rss, run_cli, write_config
+from tests.test_end_to_end import NOW as E2E_NOW
 
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC).timestamp()  # 10:00 in Vietnam: a busy hour
 FEED = FeedConfig(name="F", url="https://example.vn/rss", interval=300.0)
@@ -54,3 +72,85 @@ def test_failures_back_off_but_never_give_up_and_retry_after_is_a_floor() -> Non
     delays = [failure_backoff(FEED, NOW, n, None) - NOW for n in range(1, 15)]
     assert delays[0] < delays[3] and max(delays) <= 6 * 3600 * 1.1  # retried at least every 6 hours
     assert failure_backoff(FEED, NOW, 1, 7200.0) - NOW >= 7200
+
+
+# ---------------------------------------------------------------------------- a cycle of 304s
+
+
+def conditional_feeds(server: LocalServer, n: int) -> list[tuple[str, str]]:
+    """n feeds answering 304 to their ETag; plus /flaky.rss, fine at first and HTTP 500 from its second poll."""
+    body = rss([{**HAFTAR, "when": rfc822(E2E_NOW)}]).encode()
+
+    def conditional(handler):  # type: ignore[no-untyped-def]
+        if handler.headers.get("If-None-Match") == '"v1"':
+            return Response(b"", status=304, content_type=None, headers={"ETag": '"v1"'})
+        return Response(body, headers={"ETag": '"v1"'})
+
+    for i in range(n):
+        server.routes[f"/f/{i}.rss"] = conditional
+    server.routes["/flaky.rss"] = sequence(Response(body), Response(b"oops", status=500, content_type="text/plain"))
+    return [(f"Báo {i}", f"/f/{i}.rss") for i in range(n)] + [("Flaky", "/flaky.rss")]
+
+
+def test_a_cycle_of_304s_records_every_feed_and_the_failure_beside_them(tmp_path: Path, http_server: LocalServer) -> None:
+    n = 2 * UnchangedPolls.BATCH + 30  # two full batches and a partial one
+    config = write_config(tmp_path, http_server, feeds=conditional_feeds(http_server, n))
+    assert run_cli("once", "--config", str(config)).exit_code == 0
+    started = time.time()
+    second = run_cli("once", "--config", str(config))
+    assert f"{n}/{n + 1} feeds ok, 0 new articles" in second.output and "feed 'Flaky' failed" in second.output
+
+    store = Store.open(tmp_path / "state" / "monitor.db")
+    states = {s.name: s for s in store.feed_states()}
+    unchanged = [states[f"Báo {i}"] for i in range(n)]
+    assert all(s.last_status == 304 and s.last_poll_at is not None and s.last_poll_at >= started for s in unchanged)
+    assert all(s.last_success_at == s.last_poll_at and s.next_poll_at > s.last_poll_at for s in unchanged)
+    assert all(s.consecutive_failures == 0 and s.last_error is None for s in unchanged)
+    assert all(s.health_seen_poll == s.last_poll_at for s in states.values())  # the health check saw them all
+    flaky = states["Flaky"]
+    assert flaky.consecutive_failures == 1 and flaky.last_status == 500 and flaky.last_poll_at >= started
+    assert flaky.last_success_at is not None and flaky.last_success_at < started
+    assert store.status(now=time.time())["last_cycle"]["feeds"] == n + 1
+    store.close()
+    status = json.loads(run_cli("status", "--json", "--config", str(config)).output)
+    assert {f["name"]: f["last_status"] for f in status["feeds"]} == {**{f"Báo {i}": 304 for i in range(n)}, "Flaky": 500}
+
+
+class FlakyStore(Store):
+    """A store whose write of 304s fails whenever it holds the poll of `bad_url` (a damaged page, say)."""
+
+    bad_url = ""
+
+    def record_not_modified(self, polls: Sequence[NotModified]) -> None:
+        if any(p.url == self.bad_url for p in polls):
+            raise StoreError("write failed: database disk image is malformed")
+        super().record_not_modified(polls)
+
+
+def test_a_304_that_cannot_be_recorded_never_loses_the_others(tmp_path: Path, http_server: LocalServer) -> None:
+    feeds = conditional_feeds(http_server, 5)[:5]
+    config_path = write_config(tmp_path, http_server, feeds=feeds)
+    assert run_cli("once", "--config", str(config_path)).exit_code == 0
+    config = load_config(config_path)
+    store = FlakyStore.open(config.database)
+    assert isinstance(store, FlakyStore)
+    store.bad_url = http_server.url("/f/2.rss")
+    before = {s.url: s for s in store.feed_states()}
+
+    async def cycle() -> CycleReport:
+        ctx = make_context(config, store)
+        try:
+            return await run_cycle(ctx)
+        finally:
+            await ctx.fetcher.aclose()
+
+    report = asyncio.run(cycle())
+    assert [f.feed for f in report.failed] == ["Báo 2"] and "malformed" in (report.failed[0].error or "")
+    after = {s.url: s for s in store.feed_states()}
+    for url, state in after.items():
+        if url == store.bad_url:  # recorded as a failure, as when each 304 had its own transaction
+            assert state.consecutive_failures == 1 and state.last_error and "malformed" in state.last_error
+        else:
+            assert state.last_status == 304 and state.last_poll_at > (before[url].last_poll_at or 0)
+            assert state.consecutive_failures == 0
+    store.close()
