@@ -81,7 +81,7 @@ class Aliases:
 
     def _pattern(self) -> re.Pattern[str]:
         if not self._regex:
-            self._regex.append(_alias_regex(sorted(self.surface, key=len, reverse=True)))
+            self._regex.append(word_alternation(sorted(self.surface, key=len, reverse=True)))
         return self._regex[0]
 
     def find(self, sentence: str) -> list[Mention]:
@@ -135,8 +135,8 @@ class Aliases:
         return out
 
 
-def _alias_regex(keys: list[str]) -> re.Pattern[str]:
-    """Any of the aliases `keys` (in the order given: the first that fits wins), as a whole word,
+def word_alternation(keys: list[str]) -> re.Pattern[str]:
+    """Any of the phrases `keys` (in the order given: the first that fits wins), as a whole word,
     spaces and hyphens alike.
 
     `(?<!W)(?:k1|k2|...)(?!W)` says that, but a leading lookbehind keeps the regex engine from

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from monitor.aliases import word_alternation
 from monitor.numbers import counts as _counts
 from monitor.text import normalize
 
@@ -89,7 +90,7 @@ def _trigger_regex() -> re.Pattern[str]:
 _TRIGGER_RE = _trigger_regex()
 
 
-def _head_regex() -> list[str]:
+def _trigger_heads() -> list[str]:
     """The first syllables of all triggers: a cheap scan for where a trigger may start."""
     heads = set()
     for pattern in (normalize(p) for ps in TRIGGERS.values() for p in ps):
@@ -99,22 +100,13 @@ def _head_regex() -> list[str]:
     return sorted(heads, key=len, reverse=True)
 
 
-_HEADS = _head_regex()
+_HEADS = _trigger_heads()
 _TRIGGER_HEAD = re.compile(rf"(?i)(?<!{_W})(?:{'|'.join(_HEADS)})(?!{_W})")
 
 
-def _grouped(words: list[str]) -> re.Pattern[str]:
-    """`_TRIGGER_HEAD` for lowercased text, case-sensitive and grouped by first letter with the
-    word-boundary lookbehind after it: the regex engine then skips straight to a letter some
-    head starts with instead of trying every head at every character (as vndates and aliases do)."""
-    groups: dict[str, list[str]] = {}
-    for w in words:
-        groups.setdefault(w[0], []).append(re.escape(w[1:]))
-    alts = "|".join(rf"{re.escape(c)}(?<!{_W}{re.escape(c)})(?:{'|'.join(rest)})" for c, rest in groups.items())
-    return re.compile(rf"(?:{alts})(?!{_W})")
-
-
-_TRIGGER_HEAD_LOWER = _grouped(_HEADS)
+# for lowercased text, case-sensitive and grouped by first letter (as the alias table's regex):
+# the engine skips straight to a letter some head starts with
+_TRIGGER_HEAD_LOWER = word_alternation(_HEADS)
 
 
 def _heads(sentence: str) -> Iterator[re.Match[str]]:

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor import vndates
-from monitor.aliases import _W, Aliases, _alias_regex, default_aliases
+from monitor.aliases import _W, Aliases, default_aliases, word_alternation
 from monitor.dates import ICT, parse_byline, parse_date, parse_epoch, to_iso
 
 
@@ -269,7 +269,7 @@ def _alias_regexes() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
     for table in (Aliases.parse(_ALIAS_TOML), default_aliases()):
         keys = sorted(table.surface, key=len, reverse=True)
         alts = "|".join(r"[\s-]+".join(re.escape(s) for s in k.split(" ")) for k in keys)
-        out.append((_alias_regex(keys), re.compile(rf"(?<!{_W})(?:{alts})(?!{_W})")))
+        out.append((word_alternation(keys), re.compile(rf"(?<!{_W})(?:{alts})(?!{_W})")))
     return out
 
 
