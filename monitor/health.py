@@ -28,7 +28,7 @@ from monitor import alerts
 from monitor.config import HealthConfig
 from monitor.delivery import url_hash
 from monitor.errors import MonitorError
-from monitor.store import FeedState, HealthLook, OutboxItem
+from monitor.store import FeedState, OutboxItem
 
 if TYPE_CHECKING:  # only for annotations: scheduler imports this module
     from monitor.scheduler import Context
@@ -127,37 +127,27 @@ def check(ctx: Context) -> int:
         return 0
     names = {f.url: f.name for f in ctx.config.feeds}
     queued = 0
-    quiet: list[HealthLook] = []  # looks that queue no notice, written together at the end
     try:
         for state in ctx.store.feed_states():
             if state.url in names and state.last_poll_at is not None and state.last_poll_at != state.health_seen_poll:
-                queued += _look(ctx, state, names[state.url], settings, quiet)
-        if quiet:
-            ctx.store.record_health(quiet, now=ctx.clock())
+                queued += _look(ctx, state, names[state.url], settings)
     except MonitorError as e:  # health is advisory: a store hiccup must not stop delivery
         log.error("health check failed: %s (will retry)", e)
     return queued
 
 
-def _look(ctx: Context, state: FeedState, name: str, settings: HealthConfig, quiet: list[HealthLook]) -> int:
-    """Look at one feed. A look that queues notices is written at once with them, in one
-    transaction; any other look goes into `quiet`, written for every feed at once: if that write
-    is lost, the next check looks again from the same stored episode (a poll may go uncounted,
-    none is counted twice)."""
+def _look(ctx: Context, state: FeedState, name: str, settings: HealthConfig) -> int:
     now = ctx.clock()
     rate = None
     if settings.quiet and not state.consecutive_failures:
         rate = ctx.store.publishing(name, since=now - QUIET_WINDOW, after=state.first_poll_at or now)
     episode = step(state, assess(state, now, rate), now, settings)
-    p = episode.problem
-    look = HealthLook(state.url, problem=p.kind if p else None, detail=p.detail if p else None,
-                      since=p.since if p else None, polls=episode.polls, seen_poll=state.last_poll_at,
-                      alerted_at=episode.alerted_at)
-    if not episode.notices:
-        quiet.append(look)
-        return 0
     rows = [row for kind, p in episode.notices for row in _notices(ctx, name, state.url, kind, p, episode.polls, now)]
-    ctx.store.record_health([look], alerts=rows, now=now)
+    p = episode.problem
+    ctx.store.record_health(
+        state.url, problem=p.kind if p else None, detail=p.detail if p else None, since=p.since if p else None,
+        polls=episode.polls, seen_poll=state.last_poll_at, alerted_at=episode.alerted_at, alerts=rows, now=now,
+    )
     for kind, problem in episode.notices:
         log.warning("feed=%r health %s: %s %s", name, kind, problem.kind, problem.detail)
     return len(rows)

@@ -23,7 +23,7 @@ from monitor.delivery import url_hash
 from monitor.errors import FetchError, HTTPStatusError, MonitorError, ParseError, RateLimited
 from monitor.fetch import Fetcher, FetchLimits
 from monitor.models import Article, Entry, Event, Match, ParsedFeed, Topic
-from monitor.store import FeedResults, FeedState, NotModified, OutboxItem, Store
+from monitor.store import FeedResults, FeedState, OutboxItem, Store
 from monitor.topics import Matcher
 
 log = logging.getLogger(__name__)
@@ -90,19 +90,15 @@ def make_context(config: Config, store: Store, *, clock: Callable[[], float] = t
 # ---------------------------------------------------------------------------- one feed
 
 
-async def process_feed(ctx: Context, feed: FeedConfig, *, unchanged: UnchangedPolls | None = None) -> FeedReport:
+async def process_feed(ctx: Context, feed: FeedConfig) -> FeedReport:
     state = ctx.store.feed_state(feed.url)
     now = ctx.clock()
     try:
         result = await ctx.fetcher.get(feed.url, etag=state.etag, last_modified=state.last_modified)
         if result.not_modified:
-            report = FeedReport(feed.name, ok=True)
-            poll = NotModified(feed.url, now, next_poll_unchanged(feed, state, now, max_age=result.cache_max_age))
-            if unchanged is None:
-                ctx.store.record_not_modified([poll])
-            else:  # written with the cycle's other 304s
-                unchanged.add(feed, state, poll, report)
-            return report
+            when = next_poll_unchanged(feed, state, now, max_age=result.cache_max_age)
+            ctx.store.record_not_modified(feed.url, now=now, next_poll_at=when)
+            return FeedReport(feed.name, ok=True)
         parsed = parse_document(feed, result.content, result.final_url, result.content_type)
         entries = _dedup_entries(parsed.entries, feed.url)
         known = ctx.store.known_keys(entries)
@@ -128,45 +124,6 @@ async def process_feed(ctx: Context, feed: FeedConfig, *, unchanged: UnchangedPo
     except Exception as e:  # the per-feed guard: a bug in one stage must not stop the other feeds
         log.exception("feed=%r internal error", feed.name)
         return _failed(ctx, feed, state.consecutive_failures, now, e)
-
-
-class UnchangedPolls:
-    """The bookkeeping of a cycle's polls answered 304, written for many feeds in one transaction
-    (every BATCH feeds and at the end of the cycle) rather than one each.
-
-    Delaying it loses nothing that matters: a row only moves a feed's poll times forward and
-    clears its failures (no article, no alert, no validator), so a crash before the write means
-    those feeds are polled again and answer 304 again. Isolation is kept: when the shared write
-    fails, each feed is written on its own, and a feed whose own write fails is reported and
-    recorded as failed, as when every 304 had its own transaction."""
-
-    BATCH = 100
-
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self._pending: list[tuple[FeedConfig, FeedState, NotModified, FeedReport]] = []
-
-    def add(self, feed: FeedConfig, state: FeedState, poll: NotModified, report: FeedReport) -> None:
-        self._pending.append((feed, state, poll, report))
-        if len(self._pending) >= self.BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        batch, self._pending = self._pending, []
-        if not batch:
-            return
-        try:
-            self.ctx.store.record_not_modified([poll for _, _, poll, _ in batch])
-            return
-        except MonitorError as e:
-            log.warning("%d polls answered 304 could not be recorded together (%s): recording each on its own",
-                        len(batch), e)
-        for feed, state, poll, report in batch:
-            try:
-                self.ctx.store.record_not_modified([poll])
-            except MonitorError as e:
-                failed = _failed(self.ctx, feed, state.consecutive_failures, poll.polled_at, e)
-                report.ok, report.error = False, failed.error
 
 
 def _failed(ctx: Context, feed: FeedConfig, failures: int, now: float, error: Exception) -> FeedReport:
@@ -409,18 +366,14 @@ async def run_cycle(
         report.sent, report.delivery_failures = await delivery.deliver(ctx)
         return report
     cycle = ctx.store.start_cycle(now)
-    unchanged = UnchangedPolls(ctx)
 
     async def one(feed: FeedConfig) -> None:
-        rep = await process_feed(ctx, feed, unchanged=unchanged)
+        rep = await process_feed(ctx, feed)
         report.feeds.append(rep)
         if progress:
             progress(rep, len(report.feeds), len(feeds_to_poll))
 
-    try:
-        await asyncio.gather(*(one(f) for f in feeds_to_poll))
-    finally:
-        unchanged.flush()  # before the health check, which reads what the polls recorded
+    await asyncio.gather(*(one(f) for f in feeds_to_poll))
     health.check(ctx)
     report.sent, report.delivery_failures = await delivery.deliver(ctx)
     ctx.store.finish_cycle(

@@ -7,9 +7,6 @@ sqlite3 shell makes us wait rather than crash, schema versioned with sqlite_util
 One write transaction per feed's results: the articles of a poll and the outbox rows they cause
 are committed together, so a crash never leaves an article recorded without its alert, nor an
 alert without its article. Delivery reads the outbox; only a delivered row is marked sent.
-What only moves a feed's poll times (a 304), or a health look that queues no alert, is written
-for many feeds in one transaction (`record_not_modified`, `record_health`): lost to a crash, it
-is redone later.
 """
 
 from __future__ import annotations
@@ -32,7 +29,7 @@ from monitor.eventstore import EventQueries
 from monitor.models import Article, Event, KnownEvent, Match
 from monitor.outbox import OutboxItem, OutboxQueries
 
-__all__ = ["FeedResults", "FeedState", "HealthLook", "NotModified", "OutboxItem", "Store"]
+__all__ = ["FeedResults", "FeedState", "OutboxItem", "Store"]
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -81,28 +78,6 @@ class FeedResults:
     updated_events: Mapping[str, Event] = field(default_factory=dict)
     mentions: Sequence[tuple[str, str]] = ()  # (event uid, article key)
     fingerprints: Sequence[tuple[str, frozenset[int], bool]] = ()  # (article, shingles, alerted)
-
-
-@dataclass(frozen=True)
-class NotModified:
-    """A poll answered 304 Not Modified: only the feed's poll times move."""
-
-    url: str
-    polled_at: float
-    next_poll_at: float
-
-
-@dataclass(frozen=True)
-class HealthLook:
-    """A feed's source-health columns after one look (monitor.health)."""
-
-    url: str
-    problem: str | None
-    detail: str | None
-    since: float | None
-    polls: int
-    seen_poll: float | None
-    alerted_at: float | None
 
 
 class Store(OutboxQueries, EventQueries):
@@ -178,15 +153,12 @@ class Store(OutboxQueries, EventQueries):
                 (now, error, now, status, now, next_poll_at, url),
             )
 
-    def record_not_modified(self, polls: Sequence[NotModified]) -> None:
-        """Polls answered 304, many feeds in one transaction (the scheduler gathers a cycle's): a row
-        only moves a feed's poll times forward and clears its failures, so a write lost to a crash
-        just means those feeds are polled again."""
+    def record_not_modified(self, url: str, *, now: float, next_poll_at: float) -> None:
         with self.transaction() as conn:
-            conn.executemany(
+            conn.execute(
                 """UPDATE feeds SET last_poll_at = ?, last_success_at = ?, last_status = 304, last_error = NULL,
                    consecutive_failures = 0, failing_since = NULL, next_poll_at = ? WHERE url = ?""",
-                [(p.polled_at, p.polled_at, p.next_poll_at, p.url) for p in polls],
+                (now, now, next_poll_at, url),
             )
 
     # ------------------------------------------------------------------ articles
@@ -281,13 +253,15 @@ class Store(OutboxQueries, EventQueries):
         )[0]
         return int(row["n"]), row["latest"]
 
-    def record_health(self, looks: Sequence[HealthLook], *, alerts: Sequence[OutboxItem] = (), now: float) -> None:
-        """Feeds' health episodes and the alerts they cause, in one transaction."""
+    def record_health(self, url: str, *, problem: str | None, detail: str | None, since: float | None, polls: int,
+                      seen_poll: float | None, alerted_at: float | None, alerts: Sequence[OutboxItem] = (),
+                      now: float) -> None:
+        """A feed's health episode and the alerts it causes, in one transaction."""
         with self.transaction() as conn:
-            conn.executemany(
+            conn.execute(
                 """UPDATE feeds SET health_problem = ?, health_detail = ?, health_since = ?, health_polls = ?,
                    health_seen_poll = ?, health_alerted_at = ? WHERE url = ?""",
-                [(k.problem, k.detail, k.since, k.polls, k.seen_poll, k.alerted_at, k.url) for k in looks],
+                (problem, detail, since, polls, seen_poll, alerted_at, url),
             )
             self._insert_outbox(conn, alerts, now)
 

@@ -3,26 +3,19 @@ what a cycle of 304s records (written many feeds at a time, never losing one to 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor.config import FeedConfig, load_config
-from monitor.errors import StoreError
+from monitor.config import FeedConfig
 from monitor.models import Entry
 from monitor.scheduler import (
-    CycleReport,
-    UnchangedPolls,
     failure_backoff,
-    make_context,
     next_poll,
     next_poll_unchanged,
-    run_cycle,
 )
-from monitor.store import FeedState, NotModified, Store
+from monitor.store import FeedState, Store
 from tests.server import LocalServer, Response, sequence
 from tests.test_end_to_end import HAFTAR, rfc822, rss, run_cli, write_config
 from tests.test_end_to_end import NOW as E2E_NOW
@@ -93,7 +86,7 @@ def conditional_feeds(server: LocalServer, n: int) -> list[tuple[str, str]]:
 
 
 def test_a_cycle_of_304s_records_every_feed_and_the_failure_beside_them(tmp_path: Path, http_server: LocalServer) -> None:
-    n = 2 * UnchangedPolls.BATCH + 30  # two full batches and a partial one
+    n = 230
     config = write_config(tmp_path, http_server, feeds=conditional_feeds(http_server, n))
     assert run_cli("once", "--config", str(config)).exit_code == 0
     started = time.time()
@@ -114,43 +107,3 @@ def test_a_cycle_of_304s_records_every_feed_and_the_failure_beside_them(tmp_path
     store.close()
     status = json.loads(run_cli("status", "--json", "--config", str(config)).output)
     assert {f["name"]: f["last_status"] for f in status["feeds"]} == {**{f"Báo {i}": 304 for i in range(n)}, "Flaky": 500}
-
-
-class FlakyStore(Store):
-    """A store whose write of 304s fails whenever it holds the poll of `bad_url` (a damaged page, say)."""
-
-    bad_url = ""
-
-    def record_not_modified(self, polls: Sequence[NotModified]) -> None:
-        if any(p.url == self.bad_url for p in polls):
-            raise StoreError("write failed: database disk image is malformed")
-        super().record_not_modified(polls)
-
-
-def test_a_304_that_cannot_be_recorded_never_loses_the_others(tmp_path: Path, http_server: LocalServer) -> None:
-    feeds = conditional_feeds(http_server, 5)[:5]
-    config_path = write_config(tmp_path, http_server, feeds=feeds)
-    assert run_cli("once", "--config", str(config_path)).exit_code == 0
-    config = load_config(config_path)
-    store = FlakyStore.open(config.database)
-    assert isinstance(store, FlakyStore)
-    store.bad_url = http_server.url("/f/2.rss")
-    before = {s.url: s for s in store.feed_states()}
-
-    async def cycle() -> CycleReport:
-        ctx = make_context(config, store)
-        try:
-            return await run_cycle(ctx)
-        finally:
-            await ctx.fetcher.aclose()
-
-    report = asyncio.run(cycle())
-    assert [f.feed for f in report.failed] == ["Báo 2"] and "malformed" in (report.failed[0].error or "")
-    after = {s.url: s for s in store.feed_states()}
-    for url, state in after.items():
-        if url == store.bad_url:  # recorded as a failure, as when each 304 had its own transaction
-            assert state.consecutive_failures == 1 and state.last_error and "malformed" in state.last_error
-        else:
-            assert state.last_status == 304 and state.last_poll_at > (before[url].last_poll_at or 0)
-            assert state.consecutive_failures == 0
-    store.close()
