@@ -62,10 +62,13 @@ def _count_value(m: re.Match[str]) -> int | None:
     return _words_value(g["words"].lower().split())
 
 
+_ORDINAL = re.compile(r"(?i)(?<!\w)(?:thứ|hạng|top)\s*$")  # "đứng hàng thứ 2", "xếp hạng 3": a rank, no count
+
+
 def counts(text: str) -> Iterator[tuple[int, int, int]]:
     for m in _COUNT_RE.finditer(text):
         value = _count_value(m)
-        if value is not None:
+        if value is not None and not _ORDINAL.search(text, max(0, m.start() - 8), m.start()):
             yield m.start(), m.end(), value
 
 

@@ -31,7 +31,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                "bắt cóc", r"mở (?:một )?(?:cuộc )?chiến dịch(?= quân sự| tấn công| chiếm| giành| nhằm vào)",
                # beyond the issue's list, each seen in the dev set: an advance on, a shoot-down, a
                # missile launch at a target, a hijacking
-               "tiến đánh", r"bắn rơi(?! (?:[^\s,.]+ ){0,3}?(?:UAV|drone|tên lửa|máy bay không người lái|thiết bị bay))", r"(?<!thử )(?<!hệ thống )(?<!bệ )phóng (?!thử )(?:[^\s,.]+ ){0,3}?tên lửa(?! thử)", "cướp máy bay",
+               "tiến đánh", r"bắn rơi(?! (?:[^\s,.]+ ){0,3}?(?:UAV|drone|tên lửa|máy bay không người lái|thiết bị bay))", r"(?<!thử )(?<!hệ thống )(?<!bệ )phóng (?!thử )(?:[^\s,.]+ ){0,3}?tên lửa(?! thử)", r"(?<!hệ thống )bắn (?!thử |hạ |rơi |chặn |đánh chặn )(?:[^\s,.]+ ){0,3}?tên lửa(?! thử| đánh chặn)", "cướp máy bay",
                "vụ không tặc", r"bắt (?:giữ )?(?:[^\s,.]+ ){0,5}?làm con tin", r"bắt giữ (?:[^\s,.]+ ){0,2}?con tin",
                # raids, and violent crime against people: a murder, a stabbing, a shooting
                "tập kích", "thiêu chết", "thiêu sống", "đốt chết", r"(?<!đấu )nổ súng", "sát hại", "giết hại", "giết chết", r"(?<!bị )(?<!tội )(?<!án )(?<!vi )(?<!tội \")giết(?! chóc| thời gian)", "hành hung",
@@ -70,7 +70,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "election": (r"(?<!ủy ban )(?<!ban )(?<!luật )bầu cử", r"(?<!quỹ )(?<!ứng viên )(?<!đội ngũ )(?<!ban )(?<!liên danh )tranh cử",
                  r"bỏ phiếu(?! (?:phản đối|chống|ủng hộ|thông qua|tán thành|trắng|thuận|về|cho nghị quyết|nghị quyết))", "trưng cầu dân ý"),
     "arrest": ("bắt giữ", "bắt giam", r"tạm giam (?:đối với|bị can)",
-               r"bắt (?:bị can|gọn|thêm|nhóm|băng|ổ|(?:nam |nữ )?(?:tài xế|thanh niên|thiếu niên|người đàn ông|người phụ nữ|gã|cựu|giám đốc))", r"giữ người (?:trong trường hợp )?khẩn cấp", r"(?<=khởi tố, )tạm giam", r"(?<=khởi tố và )tạm giam", r"bắt (?:tạm giam|khẩn cấp|quả tang)", "sa lưới", r"bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", r"tạm giữ(?! \d| (?:tang vật|phương tiện|xe|hàng|tài sản|giấy tờ|số|nhiều|các))", "dẫn độ"),
+               r"bắt (?:bị can|gọn|thêm|nhóm|băng|ổ|(?:nam |nữ )?(?:tài xế|thanh niên|thiếu niên|người đàn ông|người phụ nữ|gã|cựu|giám đốc))", r"giữ người (?:trong trường hợp )?khẩn cấp", r"(?<=khởi tố, )tạm giam", r"(?<=khởi tố và )tạm giam", r"bắt (?:tạm giam|khẩn cấp|quả tang)", "sa lưới", r"bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", r"tạm giữ(?! \d| (?:tang vật|phương tiện|xe|hàng|tài sản|giấy tờ|số|nhiều|các))", "dẫn độ",
+               # the procedure's own words: "ra lệnh tạm giam 3 tháng", "lệnh bắt bị can để tạm giam",
+               # "áp dụng biện pháp tạm giam"; an extended or cancelled order is no new arrest
+               r"(?<!gia hạn )(?<!hủy )(?<!hủy bỏ )lệnh (?:bắt (?:bị can |khẩn cấp )?để )?tạm giam",
+               r"áp dụng (?:biện pháp )?(?:ngăn chặn )?(?:bắt )?tạm giam"),
 }
 _TRIGGER_TYPES: list[str] = []
 

@@ -251,6 +251,9 @@ def test_parse_count(text: str, expected: int | None) -> None:
         ("khiến 3 người chết, 20 người bị thương", 3, 20),
         ("không có thương vong", None, None),
         ("không có ai thiệt mạng trong vụ việc", None, None),
+        ("ung thư là nguyên nhân gây tử vong đứng hàng thứ 2 ở nam giới", None, None),  # a rank, no count
+        ("vụ tai nạn thứ 3 trong tháng khiến 2 người tử vong", 2, None),
+        ("tổng số 300 người thiệt mạng", 300, None),
     ],
 )
 def test_casualty_counts(sentence: str, killed: int | None, injured: int | None) -> None:
@@ -429,6 +432,16 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Rạng sáng 31/3, Tài đã sát hại hai mẹ con tại nhà riêng.", [("attack", "2019-03-31", 2, False)]),
         ("Ngày 6/4, Công an tỉnh Vĩnh Long đã bắt khẩn cấp nghi phạm.", [("arrest", "2019-04-06", None, False)]),
         ("Chiều 6/4, Tổng Bí thư Tô Lâm tiếp Tổng thống Bulgaria Rumen Radev.", [("meeting", "2019-04-06", None, False)]),
+        # the arrest procedure's own words; an extended order is no new arrest
+        ("Ngày 6/4, Công an huyện Thạch Thất đã khởi tố bị can và ra lệnh tạm giam 3 tháng đối với Nguyễn Văn A.",
+         [("arrest", "2019-04-06", None, False)]),
+        ("Ngày 6/4, công an ra quyết định khởi tố bị can, lệnh bắt bị can để tạm giam đối với Nguyễn Thị H.",
+         [("arrest", "2019-04-06", None, False)]),
+        ("Ngày 6/4, cơ quan điều tra áp dụng biện pháp tạm giam đối với Ngô Quang C.", [("arrest", "2019-04-06", None, False)]),
+        ("Viện kiểm sát đã gia hạn lệnh tạm giam đối với bị can.", []),
+        # a missile fired at a target is a strike; a test launch or an interception is not
+        ("Ngày 6/4, Anh đã lần đầu tiên bắn tên lửa tầm xa Storm Shadow vào Nga.", [("attack", "2019-04-06", None, False)]),
+        ("Ngày 6/4, Triều Tiên bắn thử tên lửa đạn đạo.", []),
         # other senses: a contract, fire prevention, explosives, an assault brigade, a near miss
         ("Ngày 6/4, hai bên đăng ký kết hôn.", []),
         ("Ngày 6/4, đoàn kiểm tra công tác phòng cháy chữa cháy tại chợ.", []),
