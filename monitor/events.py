@@ -95,6 +95,13 @@ def _conflicting_counts(old: Event, new: Event) -> bool:
     )
 
 
+def _within(part: Event, whole: Event) -> bool:
+    """Every count `part` gives is at most `whole`'s: part of that toll, not another one."""
+    return all(
+        p is None or (w is not None and p <= w) for p, w in ((part.killed, whole.killed), (part.injured, whole.injured))
+    )
+
+
 def _repeats(old: Event, new: Event, aliases: Aliases) -> bool:
     """`new` (one date unknown) is `old` again: it shares an actor or a place below country
     level, or it adds nothing (no date, no count, no new place or actor)."""
@@ -127,7 +134,8 @@ def _target(events: list[Event], f: Found, published: datetime | None, aliases: 
             continue  # history is not what a new mention names
         if _is_strike_again(old, f):  # "đã tấn công khu vực quân sự của sân bay" after the airstrike on it
             ev = replace(first, type=old.type)
-        if not same_in_article(old, ev, published, aliases) or _conflicting_counts(old, ev):
+        partial = f.nominal and ev.date is None and _within(ev, old)  # "Vụ tai nạn khiến ... 2 người bị thương"
+        if not same_in_article(old, ev, published, aliases) or (_conflicting_counts(old, ev) and not partial):
             ev = first
             continue
         if f.fresh:

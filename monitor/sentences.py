@@ -147,6 +147,9 @@ def _pick_date(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence:
     return day, False
 
 
+_INCIDENT_DATE = re.compile(r"(?i)(?<!\w)(?:vụ|sự việc|vụ việc)\s[^,.;]{0,60}?(?:xảy ra|diễn ra)\s+(?:vào\s+)?(?:[^\s,.;]+\s+){0,3}$")
+
+
 def _pick_from(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence: str) -> str | None:
     t = triggers[i]
     cs, ce = clause_start(sentence, t.start), clause_end(sentence, t.end)
@@ -155,6 +158,8 @@ def _pick_from(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence:
     # another trigger is that one's
     inside = [d for d in inside if not any(j != i and o.type != t.type and abs(d[0] - t.start) > abs(d[0] - o.end) and 0 <= d[0] - o.end <= 15
                                            for j, o in enumerate(triggers))]  # fmt: skip
+    # "bắt tạm giam ... liên quan đến vụ ẩu đả xảy ra vào rạng sáng 24-11": the incident's date
+    inside = [d for d in inside if not (d[0] > t.end and _INCIDENT_DATE.search(sentence, t.end, d[0]))]
     if inside:
         return min(inside, key=lambda d: abs(d[0] - t.start))[2]
     if t.since:
@@ -175,7 +180,7 @@ def _pick(mentions: list[Mention], role: str, spans: list[tuple[int, int]]) -> l
 # where someone lives or where a road leads is not where it happened: "(sinh năm 1983, trú xã
 # Khánh Dương, huyện Yên Mô, Ninh Bình)", "hướng Hải Phòng - Hà Nội", "quê Cà Mau"
 _ELSEWHERE = re.compile(
-    r"(?i)(?:\([^()]*?(?<!\w)(?:trú|ngụ|quê|sinh|SN|tuổi)(?!\w)|(?<!\w)(?:trú|ngụ|quê|thường trú|tạm trú|hướng|hướng đi)(?!\w))"
+    r"(?i)(?:\([^()]*?(?<!\w)(?:trú|ngụ|quê|sinh|SN|tuổi)(?!\w)|(?<!\w)(?:trú|ngụ|quê|thường trú|tạm trú|hướng|hướng đi|đến từ)(?!\w))"
     r"[^().;]*$"
 )
 

@@ -47,7 +47,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                 r"(?<!đấu tranh )(?=(?-i:g))giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi| dân tộc| toàn| đất nước| miền Nam| phụ nữ| nô lệ)"),
     "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )(?<![0-9] )yêu cầu(?! tư vấn| của| về| bị| được| này| đó)",
                r"(?<!lời )(?<!theo )(?<!trình )(?<!ý kiến )(?<!phần )đề nghị(?! không nêu tên| giấu tên| không tiết lộ| không nêu danh)", "hối thúc", "thúc giục",
-               "lên án", r"(?<!có )(?<!các )(?<!những )(?<!lời )(?<![0-9] )cảnh báo(?! không kích| phòng không| sóng thần| sớm)", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
+               "lên án", r"(?<!có )(?<!các )(?<!những )(?<!lời )(?<!mức )(?<!mức độ )(?<!hệ thống )(?<![0-9] )cảnh báo(?! không kích| phòng không| sóng thần| sớm| của| cao nhất)", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
     "meeting": (r"(?<!tụ )họp(?! báo)", "hội nghị", "hội đàm", "hội kiến", "điện đàm", r"(?<!nhà )(?<!bàn )đàm phán", "thảo luận",
                 r"gặp(?= gỡ| với| giữa| hẹp| riêng| song phương| thượng đỉnh| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))",
                 r"tiếp xúc(?= với (?:Tổng thống|Thủ tướng|Chủ tịch|Bộ trưởng|Ngoại trưởng|Quốc vương|Nhà vua|lãnh đạo|ông|bà))",
@@ -58,7 +58,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "sanction": ("trừng phạt", "cấm vận", "đóng băng tài sản"),
     "protest": (r"(?<!người )(?<!những người )biểu tình", r"xuống đường(?= biểu tình| tuần hành| phản đối| để| ở| tại| trên| khắp| hô| giương)", "tuần hành", "bạo loạn", "đình công"),
     "disaster": ("động đất", "lũ lụt", "lũ quét", "mưa lũ", "trận lũ", "đợt lũ", "nước lũ", r"(?<!tên )(?<!Ủy ban )(?<!ủy ban )(?<!Báo )(?<!báo )(?<!các cơn )(?<!những cơn )(?<!mùa )(?<!hoài )bão(?! hòa| giá| tên| mang tên)", r"lũ(?= trên sông| đang lên| lên nhanh| dâng)",
-                 "sạt lở", r"(?<!đốt )(?<!phòng )(?<!chữa )(?<!phòng chống )cháy(?! hàng| vé| túi| nắng| máy| nổ| sém| xém)", "hỏa hoạn",
+                 r"(?<!công trình )(?<!chống )(?<!phòng chống )(?<!khắc phục )(?<!xử lý )(?<!kè )(?<!kè chống )sạt lở", r"(?<!đốt )(?<!phòng )(?<!chữa )(?<!phòng chống )cháy(?! hàng| vé| túi| nắng| máy| nổ| sém| xém)", "hỏa hoạn",
                  r"(?<!bùng )(?<!tiếng )(?<!thiết bị )(?<!chất )(?<!vật liệu )(?<!ngòi )(?<!đầu đạn )(?<!phân mảnh )(?<!thuốc )(?<!pháo )(?<!kích )nổ(?! ra| súng| lực| mạnh| cận| chậm)", "chìm tàu", "rơi máy bay", "máy bay rơi", r"bị rơi(?= gần| xuống| tại| ở| khi| ngay| trên| cách|\s*[.,])", r"(?:(?<=gặp )|(?<=bị )|(?<=xảy ra )|(?<=gây )|(?<=gây ra )|(?<=vụ )|(?<=\d )|(?<=trong )|(?<=một )|(?<=hai ))tai nạn(?! lao động)",
                  "đắm tàu", "bị đắm", "tàu đắm", "tàu chìm", r"va chạm(?= (?:với|vào) (?:xe|ô tô|tàu|máy bay))",
                  "lũ lớn", "lũ dâng", "đỉnh lũ", "lũ cuốn", "bị lũ cuốn", "ngập lụt", "lở đất", "lốc xoáy", "mưa đá",
@@ -70,7 +70,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "election": (r"(?<!ủy ban )(?<!ban )(?<!luật )bầu cử", r"(?<!quỹ )(?<!ứng viên )(?<!đội ngũ )(?<!ban )(?<!liên danh )tranh cử",
                  r"bỏ phiếu(?! (?:phản đối|chống|ủng hộ|thông qua|tán thành|trắng|thuận|về|cho nghị quyết|nghị quyết))", "trưng cầu dân ý"),
     "arrest": ("bắt giữ", "bắt giam", r"tạm giam (?:đối với|bị can)",
-               r"bắt (?:bị can|gọn|thêm|nhóm|băng|ổ|(?:nam |nữ )?(?:tài xế|thanh niên|thiếu niên|người đàn ông|người phụ nữ|gã|cựu|giám đốc))", r"giữ người (?:trong trường hợp )?khẩn cấp", r"(?<=khởi tố, )tạm giam", r"(?<=khởi tố và )tạm giam", r"bắt (?:tạm giam|khẩn cấp|quả tang)", "sa lưới", r"bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", r"tạm giữ(?! \d| (?:tang vật|phương tiện|xe|hàng|tài sản|giấy tờ|số|nhiều|các))", "dẫn độ",
+               r"bắt (?:bị can|gọn|thêm|nhóm|băng|ổ|(?:nam |nữ )?(?:tài xế|thanh niên|thiếu niên|người đàn ông|người phụ nữ|gã|cựu|giám đốc))", r"giữ người (?:trong trường hợp )?khẩn cấp", r"(?<=khởi tố, )tạm giam", r"(?<=khởi tố và )tạm giam", r"bắt (?:tạm giam|khẩn cấp|quả tang)", "sa lưới", r"bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", r"(?<!biên bản )tạm giữ(?! \d| (?:tang vật|phương tiện|xe|hàng|tài sản|giấy tờ|số|nhiều|các|vật|toàn bộ|lô))", "dẫn độ",
                # the procedure's own words: "ra lệnh tạm giam 3 tháng", "lệnh bắt bị can để tạm giam",
                # "áp dụng biện pháp tạm giam"; an extended or cancelled order is no new arrest
                r"(?<!gia hạn )(?<!hủy )(?<!hủy bỏ )lệnh (?:bắt (?:bị can |khẩn cấp )?để )?tạm giam",
@@ -162,7 +162,7 @@ _APPEAL_HEAD = re.compile(r"(?i)(?<!\w)(?:kêu gọi|yêu cầu|đề nghị|đ�
 _SINCE = re.compile(r"(?i)(?<!\w)(?:kể từ khi|kể từ|từ khi)\s")
 _UAV = re.compile(r"(?i)UAV|drone|máy bay không người lái|thiết bị bay không người lái|Shahed")
 _FORECAST = re.compile(r"(?i)(?<!\w)(?:(?<!bản tin )(?<!trung tâm )(?<!đài )(?<!trang )dự báo|có khả năng|nguy cơ|đề phòng|phòng tránh|phòng chống)(?!\w)")
-_BEFORE_AFTER = re.compile(r"(?i)(?<!\w)(?:sau khi|trước khi|kể từ khi|từ khi)(?:\s+[^\s,.;]+){0,3}\s+$")
+_BEFORE_AFTER = re.compile(r"(?i)(?<!\w)(?:sau khi|trước khi|kể từ khi|từ khi|đến khi|cho đến khi|tới khi)(?:\s+[^\s,.;]+){0,3}\s+$")
 _PRESUPPOSED = re.compile(r"(?i)^\W*(?:sau khi|trước khi)(?!\w)")
 WINDOW_SYLLABLES = 8  # how far back a negation or modal word reaches, within the clause
 # future and hypothetical words scope over the whole clause ("Nga tuyên bố sẽ trả đũa các quốc gia

@@ -442,6 +442,14 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         # a missile fired at a target is a strike; a test launch or an interception is not
         ("Ngày 6/4, Anh đã lần đầu tiên bắn tên lửa tầm xa Storm Shadow vào Nga.", [("attack", "2019-04-06", None, False)]),
         ("Ngày 6/4, Triều Tiên bắn thử tên lửa đạn đạo.", []),
+        # words that name no happening: works against landslides, a time reference, seized goods, an alert level
+        ("Ngày 6/4, công an điều tra sai phạm trong nghiệm thu công trình xử lý sạt lở bờ sông Hậu.", []),
+        ("Từ tháng 5-2024 đến khi bị bắt, các đường dây này đã tổ chức đánh bạc.", []),
+        ("Đồn biên phòng lập biên bản tạm giữ, niêm phong số thảo mộc trên.", []),
+        ("Ngày 6/4, WHO quyết định duy trì mức cảnh báo cao nhất đối với dịch mpox.", []),
+        # the date of the incident an arrest is about is not the arrest's: the report's day is the estimate
+        ("Ngày 6/4, công an cho biết đã bắt tạm giam 5 thanh niên liên quan đến vụ ẩu đả xảy ra vào rạng sáng 3/4.",
+         [("arrest", "2019-04-06", None, False)]),
         # other senses: a contract, fire prevention, explosives, an assault brigade, a near miss
         ("Ngày 6/4, hai bên đăng ký kết hôn.", []),
         ("Ngày 6/4, đoàn kiểm tra công tác phòng cháy chữa cháy tại chợ.", []),
@@ -452,6 +460,14 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
 )
 def test_domestic_news_happenings_and_other_senses(text: str, expected: list[tuple]) -> None:
     assert _kinds(text=text) == expected
+
+
+def test_the_accident_named_again_with_part_of_its_toll_is_the_same_accident() -> None:
+    text = (
+        "Ngày 6/4, công an đang làm rõ nguyên nhân vụ tai nạn khiến 1 người chết và 3 người bị thương. "
+        "Vụ tai nạn khiến tài xế và hai vợ chồng du khách đến từ Hà Nội bị thương, còn cháu bé tử vong."
+    )
+    assert _kinds(text=text) == [("disaster", "2019-04-06", 1, False)]
 
 
 def test_a_narratives_time_carries_to_the_next_sentence() -> None:
