@@ -479,7 +479,7 @@ def test_a_narratives_time_carries_to_the_next_sentence() -> None:
 def test_related_article_cards_after_the_body_are_not_its_news() -> None:
     """VietNamNet ends a body with cards: a headline with no full stop and its one-line summary."""
     body = ("Ngày 6/4, CSGT phạt 5 người đi bộ sai luật.\nNgười đi bộ phải đi trên vỉa hè.\n\n\n\n"
-            "Tai nạn liên hoàn trên cao tốc, ùn tắc 7km\n6 ô tô tông liên hoàn trên cao tốc khiến 2 người chết.\n\n\n")  # fmt: skip
+            "Tai nạn liên hoàn trên cao tốc, ùn tắc 7km\n6 ô tô tông liên hoàn trên cao tốc sáng 5/4 khiến 2 người chết.\n\n\n")  # fmt: skip
     assert _kinds(text=body) == []
     assert _kinds(text=body.replace("\n\n\n\n", "\n")) != []  # the same words in the body are news
 
@@ -652,3 +652,6 @@ def test_an_undated_accident_only_the_body_recalls_is_context_not_news() -> None
     assert [k[:2] for k in _kinds(title="Xe khách gặp tai nạn trên đèo Bảo Lộc", text="Các hành khách đã được đưa đi cấp cứu.")] == [
         ("disaster", None)
     ]
+    # a trial retelling an old killing: counts, but no date
+    trial = "Ngày 6/4, tòa tuyên án tử hình bị cáo Việt. Giết xong 4 người, cả nhóm lục lấy tài sản rồi đào hố chôn xác."
+    assert [k[0] for k in _kinds(text=trial)] == []
