@@ -167,14 +167,18 @@ def _is_strike_again(old: Event, f: Found) -> bool:
     return old.type == "airstrike" and ev.type == "attack" and not f.nominal and "tấn công" in ev.evidence and not ground
 
 
+_THE_INCIDENT = re.compile(r"(?i)^\W*(?:vụ việc|sự việc|sự cố|vụ (?:tai nạn|tấn công|cháy|nổ|án|sạt lở|lật xe|đắm tàu))(?: (?:này|trên|nói trên|kể trên))?(?: đã)? (?:khiến|làm)(?!\w)")
+
+
 def _toll_target(events: list[Event], where: list[int], f: Found) -> int | None:
     """The recent event (two sentences back at most) a casualty-only sentence completes: of one
     sentence's events, the first named ("đã tấn công ... và đụng độ đã xảy ra": the attack)."""
     ev = f.event
+    reach = f.index if _THE_INCIDENT.match(ev.evidence) else 2  # "Vụ việc đã khiến ...": however far back
     fits = []
     for i in range(len(events) - 1, -1, -1):
         old = events[i]
-        if f.index - where[i] > 2 or where[i] == f.index:
+        if f.index - where[i] > reach or where[i] == f.index:
             continue  # too far back; or the sentence's own events, which got their counts already
         if old.type not in TOLL_TYPES and old.type != "casualties":
             continue

@@ -470,6 +470,16 @@ def test_the_accident_named_again_with_part_of_its_toll_is_the_same_accident() -
     assert _kinds(text=text) == [("disaster", "2019-04-06", 1, False)]
 
 
+def test_the_incidents_toll_told_paragraphs_later_is_that_incidents() -> None:
+    text = (
+        "Sáng 6/4, một thanh niên cầm hung khí tấn công nhiều người tại chung cư. Nghi phạm sau đó bị khống chế. "
+        "Người dân kể lại giây phút hoảng loạn. Nhiều người đã chạy khỏi tòa nhà. "
+        "Vụ việc đã khiến một cô gái tử vong và 9 người khác bị thương."
+    )
+    events = extract_events(title="", summary="", text=text, published=PUB)
+    assert [(e.type, e.date, e.killed, e.injured) for e in events] == [("attack", "2019-04-06", 1, 9)]
+
+
 def test_a_narratives_time_carries_to_the_next_sentence() -> None:
     text = ("Trước đó, khoảng 19h tối 4/4, ông Thủy điều khiển ô tô từ Vinh về Hưng Nguyên. "
             "Khi đi đến km3, ô tô xảy ra va chạm với xe máy khiến 1 người chết.")  # fmt: skip
