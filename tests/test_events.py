@@ -337,6 +337,7 @@ def _kinds(title: str = "", summary: str = "", text: str = "", published: dateti
     "text",
     [
         "Giới quan sát nhận định Haftar tấn công Tripoli để gây sức ép.",  # analysis
+        "Ngân hàng Nhà nước đã nhiều lần cảnh báo về rủi ro khi mua bán tiền mã hóa.",  # a habit, no one happening
         "Vì sao tướng Haftar tấn công Tripoli?",  # a question (an explainer's headline)
         "Haftar sẽ tấn công Tripoli nếu đàm phán thất bại.",  # future, conditional
         "Nga tuyên bố sẽ trả đũa các quốc gia NATO hỗ trợ Ukraine tấn công lãnh thổ Nga.",  # 'sẽ' scopes the clause
