@@ -95,6 +95,8 @@ class Aliases:
                 continue
             if " " not in m.group() and len(before) > 1 and before[-1][:1].isupper():
                 continue  # "Nguyễn Thị Nga": part of a person's name
+            if m.group() == "Anh" and _opens(before) and after and after[0][:1].isupper() and not self._pattern().match(sentence, m.end() + 1):
+                continue  # "Anh Nguyên kể lại ...", "Anh Q. bị thương": Mr Nguyên, not Britain
             located = bool(before) and before[-1].lower() in _LOCATIVE
             if name in self.countries:
                 topic = sentence[m.end() : m.end() + 2].strip().startswith(":")  # "Libya: giao tranh ..."
@@ -133,6 +135,11 @@ class Aliases:
             out.add(name)
             name = self.actor_parent.get(name)
         return out
+
+
+def _opens(before: list[str]) -> bool:
+    """Nothing but an opening quote or bracket, or a sentence's end, before this word."""
+    return not before or before[-1][-1] in ".!?:;\"“(-–"
 
 
 def word_alternation(keys: list[str]) -> re.Pattern[str]:

@@ -24,7 +24,7 @@ from typing import TextIO
 
 from monitor.aliases import Aliases, actors_compatible, actors_overlap, default_aliases, places_compatible
 from monitor.models import Event
-from monitor.sentences import TOLL_TYPES, WHEN, Found, scan, split_sentences
+from monitor.sentences import CONTEXT_KINDS, TOLL_TYPES, WHEN, Found, scan, split_sentences
 from monitor.text import normalize
 from monitor.triggers import CUMULATIVE
 from monitor.vndates import is_background, local_day, resolve_date
@@ -289,7 +289,6 @@ def extract_events(
     return [replace(e, background=is_background(e.date, e.background, pub)) if e.date else e for e in events]
 
 
-_DATED_KINDS = ("attack", "disaster", "meeting", "election", "capture")
 
 
 def _context(ev: Event) -> bool:
@@ -304,7 +303,7 @@ def _context(ev: Event) -> bool:
     if ev.date is not None or ev.background:
         return False
     tollless = ev.killed is None and ev.injured is None
-    return ev.type in ("attack", "disaster") or (ev.type in _DATED_KINDS and tollless)
+    return ev.type in ("attack", "disaster") or (ev.type in CONTEXT_KINDS and tollless)
 
 
 def _lead_day(summary: str, text: str, published: datetime | None) -> str | None:

@@ -281,6 +281,8 @@ def _sentence_events(
     return out, last
 
 
+# the kinds a body reports with their date: undated there, they are context (events._context)
+CONTEXT_KINDS = ("attack", "disaster", "meeting", "election", "capture")
 _CONTINUES = re.compile(
     r"(?i)^\W*(?:khi|lúc|lúc này|lúc đó|sau đó|ngay sau đó|ngay lúc đó|tới|đến khi|đến nơi|tại đây|thời điểm (?:này|đó)"
     r"|kết thúc|tiếp đó|tiếp theo)(?!\w)"
@@ -400,7 +402,13 @@ def scan(
     trên cao tốc Phan Thiết - Dầu Giây, ùn tắc 7km"): not the article's own news."""
     found: list[Found] = []
     previous: str | None = None
-    carry: str | None = None  # the last date the sentence just before named itself
+    # the last date the narrative named, and whether the sentence just before named it: it carries
+    # to a sentence that goes on with the story ("Sau đó, người đàn ông này dùng kéo tấn công"); a
+    # "cũng" takes it further only for kinds that are news undated (an undated strike, accident or
+    # meeting in a body is context: events._context). Dev (315): tp 179 -> 183, fp 59 -> 60;
+    # carrying it to every "cũng" gave tp 186, fp 64, and dated a quoted "các cuộc tấn công".
+    carry: str | None = None
+    just_told = False
     text = normalize(text or "")
     if body:
         text = _drop_teasers(text)
@@ -412,12 +420,15 @@ def scan(
             continue
         before = previous
         events, previous = _sentence_events(sentence, published, previous, aliases, article)
-        if carry and (_CONTINUES.match(sentence) or _ALSO.search(sentence)):  # "Khi đi đến km3, ô tô xảy ra va chạm": the time just told
+        opens = bool(_CONTINUES.match(sentence))
+        if carry and (opens or _ALSO.search(sentence)):  # "Khi đi đến km3, ô tô xảy ra va chạm": the time just told
             pub_day = local_day(published)
             events = [(replace(ev, date=carry, background=is_background(carry, False, pub_day)), nominal, scene, rep)
-                      if ev.date is None and not ev.background else (ev, nominal, scene, rep)
+                      if ev.date is None and not ev.background and (just_told or opens or ev.type not in CONTEXT_KINDS)
+                      else (ev, nominal, scene, rep)
                       for ev, nominal, scene, rep in events]  # fmt: skip
-        carry = previous if previous != before else None
+        just_told = previous != before
+        carry = previous if just_told else carry
         incident = _INCIDENT.match(sentence)  # "Theo tờ Straits Times ngày 26-11, vụ việc xảy ra vào hôm 24-11"
         if not events and incident and (day := resolve_date(sentence[incident.end() :], published, None)):
             # "Vụ việc xảy ra vào lúc 22h44 ngày 29/3": the date of the happening just reported

@@ -487,6 +487,16 @@ def test_a_narratives_time_carries_to_the_next_sentence() -> None:
     assert _kinds(text=text) == [("disaster", "2019-04-04", 1, False)]
 
 
+def test_a_narratives_time_carries_on_until_a_new_date_is_named() -> None:
+    text = ("Sáng 5/4, một tài xế ô tô dừng xe trên đường Nguyễn Huệ. Một người đàn ông tiến đến gõ cửa xe. "
+            "Sau đó, người đàn ông này dùng kéo tấn công, khiến tài xế bị thương.")  # fmt: skip
+    assert _kinds(text=text) == [("attack", "2019-04-05", None, False)]
+    # a "cũng" carries it only to kinds that are news undated: this strike stays context
+    text = ("Ngày 5/4, Thủ tướng tiếp Đại sứ Nhật Bản. Hai bên trao đổi về hợp tác. "
+            "Thủ tướng cũng đề nghị Nhật Bản tăng đầu tư. Ông cũng nhắc lại các cuộc tấn công khiến 5 người chết.")  # fmt: skip
+    assert [k[:2] for k in _kinds(text=text)] == [("meeting", "2019-04-05"), ("appeal", "2019-04-05")]
+
+
 def test_related_article_cards_after_the_body_are_not_its_news() -> None:
     """VietNamNet ends a body with cards: a headline with no full stop and its one-line summary."""
     body = ("Ngày 6/4, CSGT phạt 5 người đi bộ sai luật.\nNgười đi bộ phải đi trên vỉa hè.\n\n\n\n"
@@ -530,6 +540,17 @@ def test_normalisation_nfd_text_gives_the_same_events() -> None:
 def test_aliases_separate_countries_as_places_and_actors_and_skip_names() -> None:
     found = default_aliases().find("Ngoại trưởng Nga Sergei Lavrov gặp bà Nguyễn Thị Nga ở Libya")
     assert [(m.name, m.role) for m in found] == [("Nga", "actor"), ("Sergei Lavrov", "actor"), ("Libya", "place")]
+
+
+def test_anh_before_a_name_is_mister_not_britain() -> None:
+    def names(sentence: str) -> list[str]:
+        return [m.name for m in default_aliases().find(sentence)]
+
+    assert names("Anh Nguyên kể lại lúc đó ông T. ở tầng dưới") == []
+    assert names("Anh Q. bị thương nhẹ") == []
+    assert names("Anh cảnh báo Nga") == ["Anh", "Nga"]
+    assert names("Thủ tướng Anh Keir Starmer nói") == ["Anh", "Keir Starmer"]
+    assert names("Anh Keir Starmer nói") == ["Anh", "Keir Starmer"]
 
 
 def test_a_capital_outside_a_locative_names_its_government() -> None:
