@@ -52,7 +52,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                 r"gặp(?= gỡ| với| giữa| hẹp| riêng| song phương| thượng đỉnh| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))",
                 r"tiếp xúc(?= với (?:Tổng thống|Thủ tướng|Chủ tịch|Bộ trưởng|Ngoại trưởng|Quốc vương|Nhà vua|lãnh đạo|ông|bà))",
                 r"(?<!đón )tiếp(?= (?:xã giao |thân mật |riêng )?(?:ông |bà |đoàn |Đại sứ|Tổng thống|Thủ tướng|Chủ tịch|Bộ trưởng|Phó|Tổng|Quốc vương|Nhà vua|Hoàng|Thái tử|Ngoại trưởng|Người đứng đầu|lãnh đạo))"),
-    "agreement": (r"(?<!bên )(?<!đăng )ký kết(?! hôn)", r"ký(?= (?:hiệp|thỏa|văn kiện|bản ghi nhớ|tuyên bố))",
+    "agreement": (r"(?<!bên )(?<!đăng )ký kết(?! hôn| hợp đồng| đơn hàng)", r"ký(?= (?:hiệp|thỏa|văn kiện|bản ghi nhớ|tuyên bố))",
                   r"đạt (?:được )?thỏa thuận", r"(?:thông qua|chốt|ký) (?:được )?(?:một |bản |các )?thỏa thuận", r"(?<!sự )nhất trí(?! sẽ| rằng| với (?:quan điểm|ý kiến|nhận định))", "thỏa thuận ngừng bắn", r"(?<!các )(?<!những )(?<!thành viên )(?<!thành viên của )(?=(?-i:h))hiệp định",
                   "tuyên bố ngừng bắn"),
     "sanction": ("trừng phạt", "cấm vận", "đóng băng tài sản"),
@@ -148,6 +148,8 @@ _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|p
 _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(?<!\w)mà(?!\w)"),
               # "Luật An toàn giao thông đường bộ Malaysia yêu cầu tài xế ...": a rule, not an appeal
               "appeal": re.compile(r"(?i)(?<!\w)(?:luật|quy định|nghị định|thông tư|hiến pháp|điều lệ)(?!\w)"),
+              # "đơn hàng đã được ký kết", "các hợp đồng đã ký kết": business, not an accord between parties
+              "agreement": re.compile(r"(?i)(?<!\w)(?:hợp đồng|đơn hàng)(?!\w)"),
               "attack": re.compile(r"(?i)(?<!\w)(?:bão|siêu bão|áp thấp|gió mạnh|lũ)(?!\w)")}  # "Bão Bert bắt đầu tấn công nước Anh"  # "lãnh thổ mà Nga chiếm đóng": a state  # "chiến dịch giành quyền kiểm soát": a goal
 _NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|(?<!ra )(?<!ban )lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm|kết quả|mùa|năm|tháng|tuần|(?<!thành công trong )việc|trước thềm|(?<!ngay )trước|(?<!ngay )sau|sự|quá trình|tiến trình|nghi phạm|nghi can|thủ phạm|hung thủ)\s+$")
 # "tiến hành các cuộc không kích", "các cuộc đụng độ vẫn diễn ra": named, but asserted all the same

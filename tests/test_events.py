@@ -448,6 +448,8 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Từ tháng 5-2024 đến khi bị bắt, các đường dây này đã tổ chức đánh bạc.", []),
         ("Đồn biên phòng lập biên bản tạm giữ, niêm phong số thảo mộc trên.", []),
         ("Ngày 6/4, WHO quyết định duy trì mức cảnh báo cao nhất đối với dịch mpox.", []),
+        ("Ngày 6/4, VASEP cho biết đơn hàng đã được ký kết cho năm 2025 ước đạt 38.500 tấn.", []),
+        ("Ngày 6/4, hai công ty ký kết hợp đồng mua bán gạo.", []),
         # the date of the incident an arrest is about is not the arrest's: the report's day is the estimate
         ("Ngày 6/4, công an cho biết đã bắt tạm giam 5 thanh niên liên quan đến vụ ẩu đả xảy ra vào rạng sáng 3/4.",
          [("arrest", "2019-04-06", None, False)]),
