@@ -493,6 +493,10 @@ def test_a_narratives_time_carries_on_until_a_new_date_is_named() -> None:
     text = ("Sáng 5/4, một tài xế ô tô dừng xe trên đường Nguyễn Huệ. Một người đàn ông tiến đến gõ cửa xe. "
             "Sau đó, người đàn ông này dùng kéo tấn công, khiến tài xế bị thương.")  # fmt: skip
     assert _kinds(text=text) == [("attack", "2019-04-05", None, False)]
+    text = ("Ngày 5/4, Công an tỉnh Bình Phước cho biết đã triệt phá đường dây đánh bạc, khởi tố 11 người. "
+            "Các đối tượng khai nhận tổ chức đánh bạc qua mạng. "
+            "Trong đó, công an áp dụng biện pháp tạm giam đối với Ngô Quang C.")  # fmt: skip
+    assert _kinds(text=text) == [("arrest", "2019-04-05", None, False)]
     # a "cũng" carries it only to kinds that are news undated: this strike stays context
     text = ("Ngày 5/4, Thủ tướng tiếp Đại sứ Nhật Bản. Hai bên trao đổi về hợp tác. "
             "Thủ tướng cũng đề nghị Nhật Bản tăng đầu tư. Ông cũng nhắc lại các cuộc tấn công khiến 5 người chết.")  # fmt: skip
