@@ -45,8 +45,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                 r"(?<!lãnh thổ )(?<!vùng đất )(?<!lãnh thổ mà )(?<!lấn )chiếm(?! giữ nhà| giữ tài sản| giữ đất| được| \d| khoảng| đến| tới| đóng bởi| gần| hơn| tới| phần| đa| ưu| lợi thế| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
                 r"| tỷ| tỉ| một| hai| ba)",
                 r"(?<!đấu tranh )(?=(?-i:g))giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi| dân tộc| toàn| đất nước| miền Nam| phụ nữ| nô lệ)"),
-    "appeal": ("kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )(?<![0-9] )yêu cầu(?! tư vấn| của| về| bị| được| này| đó)",
-               r"(?<!lời )(?<!theo )(?<!trình )(?<!ý kiến )(?<!phần )đề nghị(?! không nêu tên| giấu tên| không tiết lộ| không nêu danh)", "hối thúc", "thúc giục",
+    "appeal": (r"(?<!lời )(?<!hưởng ứng )kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )(?<![0-9] )yêu cầu(?! tư vấn| của| về| bị| được| này| đó)",
+               r"(?<!lời )(?<!theo )(?<!trình )(?<!ý kiến )(?<!phần )đề nghị(?! không nêu tên| giấu tên| không tiết lộ| không nêu danh| cho biết| bình luận)", "hối thúc", "thúc giục",
                "lên án", r"(?<!có )(?<!các )(?<!những )(?<!lời )(?<!mức )(?<!mức độ )(?<!hệ thống )(?<![0-9] )cảnh báo(?! không kích| phòng không| sóng thần| sớm| của| cao nhất)", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
     "meeting": (r"(?<!tụ )họp(?! báo)", "hội nghị", "hội đàm", "hội kiến", "điện đàm", r"(?<!nhà )(?<!bàn )đàm phán", "thảo luận",
                 r"gặp(?= gỡ| với| giữa| hẹp| riêng| song phương| thượng đỉnh| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))",
@@ -164,7 +164,10 @@ _APPEAL_HEAD = re.compile(r"(?i)(?<!\w)(?:kêu gọi|yêu cầu|đề nghị|đ�
 _SINCE = re.compile(r"(?i)(?<!\w)(?:kể từ khi|kể từ|từ khi)\s")
 _UAV = re.compile(r"(?i)UAV|drone|máy bay không người lái|thiết bị bay không người lái|Shahed")
 _FORECAST = re.compile(r"(?i)(?<!\w)(?:(?<!bản tin )(?<!trung tâm )(?<!đài )(?<!trang )dự báo|có khả năng|nguy cơ|đề phòng|phòng tránh|phòng chống)(?!\w)")
-_BEFORE_AFTER = re.compile(r"(?i)(?<!\w)(?:sau khi|trước khi|kể từ khi|từ khi|đến khi|cho đến khi|tới khi)(?:\s+[^\s,.;]+){0,3}\s+$")
+_BEFORE_AFTER = re.compile(
+    r"(?i)(?<!\w)(?:(?:sau khi|trước khi|kể từ khi|từ khi|đến khi|cho đến khi|tới khi)(?:\s+[^\s,.;]+){0,3}"
+    r"|(?:thời điểm|lúc) (?:xảy ra|diễn ra))\s+$"  # "tại thời điểm xảy ra tai nạn": a time, not news
+)
 _PRESUPPOSED = re.compile(r"(?i)^\W*(?:sau khi|trước khi)(?!\w)")
 WINDOW_SYLLABLES = 8  # how far back a negation or modal word reaches, within the clause
 # future and hypothetical words scope over the whole clause ("Nga tuyên bố sẽ trả đũa các quốc gia

@@ -450,6 +450,10 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Ngày 6/4, WHO quyết định duy trì mức cảnh báo cao nhất đối với dịch mpox.", []),
         ("Ngày 6/4, VASEP cho biết đơn hàng đã được ký kết cho năm 2025 ước đạt 38.500 tấn.", []),
         ("Ngày 6/4, hai công ty ký kết hợp đồng mua bán gạo.", []),
+        # a reporter's request for comment, a call answered, the time of an accident
+        ("Ngày 6/4, trả lời câu hỏi của phóng viên đề nghị cho biết phản ứng của Việt Nam, người phát ngôn nói.", []),
+        ("Ngày 6/4, Thủ tướng hưởng ứng Lời kêu gọi hành động cải cách thể chế toàn cầu.", []),
+        ("Như vậy, tại thời điểm xảy ra tai nạn cả 3 phương tiện đều còn hạn đăng kiểm.", []),
         # the date of the incident an arrest is about is not the arrest's: the report's day is the estimate
         ("Ngày 6/4, công an cho biết đã bắt tạm giam 5 thanh niên liên quan đến vụ ẩu đả xảy ra vào rạng sáng 3/4.",
          [("arrest", "2019-04-06", None, False)]),
