@@ -447,6 +447,7 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Ngày 6/4, công an điều tra sai phạm trong nghiệm thu công trình xử lý sạt lở bờ sông Hậu.", []),
         ("Từ tháng 5-2024 đến khi bị bắt, các đường dây này đã tổ chức đánh bạc.", []),
         ("Đồn biên phòng lập biên bản tạm giữ, niêm phong số thảo mộc trên.", []),
+        ("Ngày 6/4, cơ quan điều tra tạm giữ, kê biên và cấm giao dịch các tài sản của công ty.", []),
         ("Ngày 6/4, WHO quyết định duy trì mức cảnh báo cao nhất đối với dịch mpox.", []),
         ("Ngày 6/4, VASEP cho biết đơn hàng đã được ký kết cho năm 2025 ước đạt 38.500 tấn.", []),
         ("Ngày 6/4, hai công ty ký kết hợp đồng mua bán gạo.", []),
