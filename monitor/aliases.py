@@ -95,6 +95,8 @@ class Aliases:
                 continue
             if " " not in m.group() and len(before) > 1 and before[-1][:1].isupper():
                 continue  # "Nguyễn Thị Nga": part of a person's name
+            if " " not in m.group() and before and before[-1] in _KIN and (name in self.countries or role == "place"):
+                continue  # "chị Nga", "bà Mỹ", "cháu Ý": a person called by name ("ông Trump" stays Trump)
             if m.group() == "Anh" and _opens(before) and after and after[0][:1].isupper() and not self._pattern().match(sentence, m.end() + 1):
                 continue  # "Anh Nguyên kể lại ...", "Anh Q. bị thương": Mr Nguyên, not Britain
             located = bool(before) and before[-1].lower() in _LOCATIVE
@@ -135,6 +137,11 @@ class Aliases:
             out.add(name)
             name = self.actor_parent.get(name)
         return out
+
+
+# how Vietnamese address a person before the given name (lowercase: "Bà" opening a sentence
+# may be "Bà Rịa"); a one-word country or place right after one is that person's name
+_KIN = frozenset(["anh", "chị", "em", "cô", "bà", "ông", "bé", "cháu", "chú", "bác", "cụ", "dì", "thím", "mợ"])
 
 
 def _opens(before: list[str]) -> bool:

@@ -562,6 +562,10 @@ def test_anh_before_a_name_is_mister_not_britain() -> None:
     assert names("Anh cảnh báo Nga") == ["Anh", "Nga"]
     assert names("Thủ tướng Anh Keir Starmer nói") == ["Anh", "Keir Starmer"]
     assert names("Anh Keir Starmer nói") == ["Anh", "Keir Starmer"]
+    # a country named after "chị", "bà", "cháu" ... is a person; a leader after "ông" stays the leader
+    assert names("Theo chị Nga, lửa bốc lên từ tầng 1") == []
+    assert names("cháu Ý bị thương nhẹ") == []
+    assert names("ông Trump cảnh báo Nga") == ["Donald Trump", "Nga"]
 
 
 def test_a_capital_outside_a_locative_names_its_government() -> None:
