@@ -270,7 +270,7 @@ def _sentence_events(
            for type_, idxs in groups.items()]  # fmt: skip
     out = [o for o in out if (o[0].type not in _NEEDS_ACTOR or o[0].actors or _official(sentence, o[0], triggers))
            and not _future(o[0].date, pub)]  # fmt: skip
-    if -1 in counts:
+    if -1 in counts and not _STATISTIC.search(sentence):
         day = _casualty_date(dates, casualties)
         ev = Event("casualties", day, _best_place(_pick(mentions, "place", []), aliases),
                    tuple(dict.fromkeys(m.name for m in mentions if m.role == "actor")),
@@ -279,6 +279,13 @@ def _sentence_events(
                    article)  # fmt: skip
         out.append((ev, False, False, False))
     return out, last
+
+
+# a rate or an estimate over a period: "135.000 ca tử vong ... mỗi năm", "bình quân mỗi năm có gần
+# 70.000 ca tử vong", "từ năm 2020-2023 ... 270.000 ca tử vong": a statistic, no happening
+_STATISTIC = re.compile(
+    r"(?i)(?<!\w)(?:mỗi (?:năm|tháng|tuần|ngày)|hằng năm|hàng năm|bình quân|tỷ lệ|tỉ lệ|từ năm \d{4})(?!\w)"
+)
 
 
 # the kinds a body reports with their date: undated there, they are context (events._context)

@@ -42,7 +42,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                   r"phóng (?:[^\s,.]+ ){0,3}?(?:UAV|drone|máy bay không người lái)"),
     "clash": (r"(?<!bên )(?<!phe )(?<!các bên )giao tranh", "đụng độ", "đấu súng", "chạm súng", "xung đột vũ trang"),
     "capture": ("chiếm được", "đánh chiếm", r"giành (?:được )?quyền kiểm soát", "kiểm soát được", r"(?<!trực )tiếp quản(?! lý)",
-                r"(?<!lãnh thổ )(?<!vùng đất )(?<!lãnh thổ mà )(?<!lấn )chiếm(?! giữ nhà| giữ tài sản| giữ đất| được| \d| khoảng| đến| tới| đóng bởi| gần| hơn| tới| phần| đa| ưu| lợi thế| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
+                r"(?<!lãnh thổ )(?<!vùng đất )(?<!lãnh thổ mà )(?<!lấn )chiếm(?! giữ nhà| giữ tài sản| giữ đất| được| \d| khoảng| đến| tới| lấy vị trí| lấy ngôi| vị trí| đóng bởi| gần| hơn| tới| phần| đa| ưu| lợi thế| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
                 r"| tỷ| tỉ| một| hai| ba)",
                 r"(?<!đấu tranh )(?=(?-i:g))giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi| dân tộc| toàn| đất nước| miền Nam| phụ nữ| nô lệ)"),
     "appeal": (r"(?<!lời )(?<!hưởng ứng )kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )(?<![0-9] )yêu cầu(?! tư vấn| của| về| bị| được| này| đó)",
@@ -313,6 +313,9 @@ def _count_after(sentence: str, end: int, reach: int, taken: list[tuple[int, int
     return None
 
 
+_NOT_DEAD = re.compile(r"(?i)(?<!\w)(?:nhiễm|mắc|khỏi|hồi phục|xuất viện|nhập viện|cấp cứu|sống sót|được cứu)(?!\w)")
+
+
 def _list_total(sentence: str, start: int, value: int) -> int:
     """The sum of a list of counts ending at `start`: "hai công dân Đan Mạch, hai công dân Úc,
     một người Mỹ và một người Anh đã tử vong" is 6 dead, not 1."""
@@ -327,8 +330,8 @@ def _list_total(sentence: str, start: int, value: int) -> int:
             return total
         s0, e0, v0 = found[-1]
         item = sentence[lo + e0 : sep.start()]
-        if not 1 <= len(item.split()) <= 6 or re.search(r"[\d;:.(),]", item) or _CASUALTY_RE.search(item):
-            return total
+        if not 1 <= len(item.split()) <= 6 or re.search(r"[\d;:.(),]", item) or _CASUALTY_RE.search(item) or _NOT_DEAD.search(item):
+            return total  # "1,2 triệu ca nhiễm và 135.000 ca tử vong": the infected are not dead
         if _COUNT_STOP.match(item):
             return total
         total, pos = total + v0, lo + s0

@@ -254,6 +254,7 @@ def test_parse_count(text: str, expected: int | None) -> None:
         ("ung thư là nguyên nhân gây tử vong đứng hàng thứ 2 ở nam giới", None, None),  # a rank, no count
         ("vụ tai nạn thứ 3 trong tháng khiến 2 người tử vong", 2, None),
         ("tổng số 300 người thiệt mạng", 300, None),
+        ("có 1,2 triệu ca nhiễm và 135.000 ca tử vong", 135000, None),  # the infected are not dead
     ],
 )
 def test_casualty_counts(sentence: str, killed: int | None, injured: int | None) -> None:
@@ -451,6 +452,10 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Ngày 6/4, WHO quyết định duy trì mức cảnh báo cao nhất đối với dịch mpox.", []),
         ("Ngày 6/4, VASEP cho biết đơn hàng đã được ký kết cho năm 2025 ước đạt 38.500 tấn.", []),
         ("Ngày 6/4, hai công ty ký kết hợp đồng mua bán gạo.", []),
+        # a rank taken, and statistics over a period
+        ("Ngày 6/4, Bangladesh là nước chiếm lấy vị trí thứ 7 của Việt Nam.", []),
+        ("Theo WHO, từ năm 2020-2023 Việt Nam có gần 270.000 ca tử vong do kháng kháng sinh.", []),
+        ("CDC ước tính có 1,2 triệu ca nhiễm và 135.000 ca tử vong bởi bệnh này mỗi năm.", []),
         # a reporter's request for comment, a call answered, the time of an accident
         ("Ngày 6/4, trả lời câu hỏi của phóng viên đề nghị cho biết phản ứng của Việt Nam, người phát ngôn nói.", []),
         ("Ngày 6/4, Thủ tướng hưởng ứng Lời kêu gọi hành động cải cách thể chế toàn cầu.", []),
