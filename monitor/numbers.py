@@ -59,7 +59,12 @@ def _count_value(m: re.Match[str]) -> int | None:
         return int(value * _SCALE.get((g["scale"] or "").lower(), 1))
     if _NOT_A_COUNT.match(m.string, m.start()):
         return None
+    if g["words"].lower().startswith("năm") and _AFTER_NUMBER.search(m.string, max(0, m.start() - 12), m.start()):
+        return None  # "8 năm tù", "17 năm": years, not five
     return _words_value(g["words"].lower().split())
+
+
+_AFTER_NUMBER = re.compile(r"(?i)(?:\d|(?<!\w)(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|mấy|vài|nhiều))\s+$")
 
 
 _ORDINAL = re.compile(r"(?i)(?<!\w)(?:thứ|hạng|top)\s*$")  # "đứng hàng thứ 2", "xếp hạng 3": a rank, no count

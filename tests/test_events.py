@@ -255,6 +255,9 @@ def test_parse_count(text: str, expected: int | None) -> None:
         ("vụ tai nạn thứ 3 trong tháng khiến 2 người tử vong", 2, None),
         ("tổng số 300 người thiệt mạng", 300, None),
         ("có 1,2 triệu ca nhiễm và 135.000 ca tử vong", 135000, None),  # the infected are not dead
+        ("tuyên phạt bị cáo 8 năm tù về tội giết người", None, None),  # "năm" after a number is years; a crime's name
+        ("5 năm sau, 2 người chết", 2, None),
+        ("bị đề nghị truy tố hành vi giết người", None, None),
     ],
 )
 def test_casualty_counts(sentence: str, killed: int | None, injured: int | None) -> None:
@@ -452,6 +455,7 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Ngày 6/4, WHO quyết định duy trì mức cảnh báo cao nhất đối với dịch mpox.", []),
         ("Ngày 6/4, VASEP cho biết đơn hàng đã được ký kết cho năm 2025 ước đạt 38.500 tấn.", []),
         ("Ngày 6/4, hai công ty ký kết hợp đồng mua bán gạo.", []),
+        ("Bắt bị can giết người, ra nước ngoài trốn truy nã 17 năm", [("arrest", None, None, False)]),
         # a rank taken, and statistics over a period
         ("Ngày 6/4, Bangladesh là nước chiếm lấy vị trí thứ 7 của Việt Nam.", []),
         ("Theo WHO, từ năm 2020-2023 Việt Nam có gần 270.000 ca tử vong do kháng kháng sinh.", []),
