@@ -49,7 +49,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                r"(?<!lời )(?<!theo )(?<!trình )(?<!ý kiến )(?<!phần )đề nghị(?! không nêu tên| giấu tên| không tiết lộ| không nêu danh| cho biết| bình luận)", "hối thúc", "thúc giục",
                "lên án", r"(?<!có )(?<!các )(?<!những )(?<!lời )(?<!mức )(?<!mức độ )(?<!hệ thống )(?<![0-9] )cảnh báo(?! không kích| phòng không| sóng thần| sớm| của| cao nhất)", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
     "meeting": (r"(?<!tụ )họp(?! báo)", "hội nghị", "hội đàm", "hội kiến", "điện đàm", r"(?<!nhà )(?<!bàn )đàm phán", "thảo luận",
-                r"gặp(?= gỡ| với| giữa| hẹp| riêng| song phương| thượng đỉnh| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))",
+                r"gặp(?! U\d)(?= gỡ| với| giữa| hẹp| riêng| song phương| thượng đỉnh| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))",
                 r"tiếp xúc(?= với (?:Tổng thống|Thủ tướng|Chủ tịch|Bộ trưởng|Ngoại trưởng|Quốc vương|Nhà vua|lãnh đạo|ông|bà))",
                 r"(?<!đón )tiếp(?= (?:xã giao |thân mật |riêng )?(?:ông |bà |đoàn |Đại sứ|Tổng thống|Thủ tướng|Chủ tịch|Bộ trưởng|Phó|Tổng|Quốc vương|Nhà vua|Hoàng|Thái tử|Ngoại trưởng|Người đứng đầu|lãnh đạo))"),
     "agreement": (r"(?<!bên )(?<!đăng )ký kết(?! hôn| hợp đồng| đơn hàng)", r"ký(?= (?:hiệp|thỏa|văn kiện|bản ghi nhớ|tuyên bố))",
@@ -148,6 +148,8 @@ _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|p
 _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(?<!\w)mà(?!\w)"),
               # "Luật An toàn giao thông đường bộ Malaysia yêu cầu tài xế ...": a rule, not an appeal
               "appeal": re.compile(r"(?i)(?<!\w)(?:luật|quy định|nghị định|thông tư|hiến pháp|điều lệ)(?!\w)"),
+              # "trận đấu thứ 2 gặp U17 Nhật Bản": a fixture, not officials meeting
+              "meeting": re.compile(r"(?i)(?<!\w)(?:trận đấu|đội tuyển|đội bóng|CLB|vòng bảng|vòng loại|tuyển thủ|cầu thủ)(?!\w)"),
               # "đơn hàng đã được ký kết", "các hợp đồng đã ký kết": business, not an accord between parties
               "agreement": re.compile(r"(?i)(?<!\w)(?:hợp đồng|đơn hàng)(?!\w)"),
               "attack": re.compile(r"(?i)(?<!\w)(?:bão|siêu bão|áp thấp|gió mạnh|lũ)(?!\w)")}  # "Bão Bert bắt đầu tấn công nước Anh"  # "lãnh thổ mà Nga chiếm đóng": a state  # "chiến dịch giành quyền kiểm soát": a goal

@@ -456,6 +456,9 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Ngày 6/4, VASEP cho biết đơn hàng đã được ký kết cho năm 2025 ước đạt 38.500 tấn.", []),
         ("Ngày 6/4, hai công ty ký kết hợp đồng mua bán gạo.", []),
         ("Bắt bị can giết người, ra nước ngoài trốn truy nã 17 năm", [("arrest", None, None, False)]),
+        # football fixtures are not officials meeting
+        ("Ngày 6/4, trận đấu thứ 2 gặp U17 Nhật Bản được kỳ vọng nhiều hơn.", []),
+        ("Gặp U17 Nhật Bản chắc chắn là một trận đấu khó đối với U17 Việt Nam.", []),
         # a rank taken, and statistics over a period
         ("Ngày 6/4, Bangladesh là nước chiếm lấy vị trí thứ 7 của Việt Nam.", []),
         ("Theo WHO, từ năm 2020-2023 Việt Nam có gần 270.000 ca tử vong do kháng kháng sinh.", []),
