@@ -456,6 +456,10 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Ngày 6/4, VASEP cho biết đơn hàng đã được ký kết cho năm 2025 ước đạt 38.500 tấn.", []),
         ("Ngày 6/4, hai công ty ký kết hợp đồng mua bán gạo.", []),
         ("Bắt bị can giết người, ra nước ngoài trốn truy nã 17 năm", [("arrest", None, None, False)]),
+        # a session's programme, a pursuit, a recommendation to prosecute
+        ("Theo chương trình kỳ họp, hôm nay (6-4), Quốc hội sẽ nghe và thảo luận về các báo cáo.", []),
+        ("Việc truy bắt đối tượng bỏ trốn ra nước ngoài còn gặp nhiều khó khăn.", []),
+        ("Ngày 6/4, cơ quan điều tra cho biết đã đề nghị truy tố 11 vụ án với 57 bị can.", []),
         # football fixtures are not officials meeting
         ("Ngày 6/4, trận đấu thứ 2 gặp U17 Nhật Bản được kỳ vọng nhiều hơn.", []),
         ("Gặp U17 Nhật Bản chắc chắn là một trận đấu khó đối với U17 Việt Nam.", []),
