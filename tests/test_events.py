@@ -626,7 +626,7 @@ def test_seed_article_every_required_event_and_nothing_else_as_news() -> None:
 # "dev" was tuned on; "holdout" was labelled after tuning and is the honest estimate.
 FLOORS = {
     "dev": {"precision": 0.74, "recall": 0.69, "f1": 0.71, "casualty_accuracy": 0.78},
-    "holdout": {"precision": 0.50, "recall": 0.56, "f1": 0.53, "casualty_accuracy": 0.20},  # 5 casualty events
+    "holdout": {"precision": 0.52, "recall": 0.56, "f1": 0.54, "casualty_accuracy": 0.20},  # 5 casualty events
 }
 
 
