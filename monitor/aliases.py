@@ -130,6 +130,10 @@ class Aliases:
             place = self.place_parent.get(place)
         return False
 
+    def closure(self, actors: Iterable[str]) -> set[str]:
+        """Every actor of `actors` and every one they speak or fight for."""
+        return set().union(*(self.actor_closure(a) for a in actors))
+
     def actor_closure(self, actor: str) -> set[str]:
         out: set[str] = set()
         name: str | None = actor

@@ -130,7 +130,7 @@ def _agree_on_something(a: Event, b: Event, table: Aliases) -> bool:
                 return False  # Tô Lâm receiving Bulgaria's president, then Malaysia's prime minister
             speaks_for = a.type == "appeal" and (_speaks_for(a, b, broad, table) or _speaks_for(b, a, broad, table))
             return len(shared_local) >= 2 or (same_day and (len(shared_local) >= 1 or speaks_for))
-        implied = set().union(*(table.actor_closure(x) for x in shared_local)) if shared_local else set()
+        implied = table.closure(shared_local)
         countries = [x for x in a.actors if x in table.countries and x in b.actors and x not in implied]
         return bool(shared_local) and (same_day or len(shared_local) + len(countries) >= 2)
     da = table.place_depth(a.place) if a.place else -1
@@ -159,7 +159,7 @@ def _home(place: str | None, table: Aliases) -> bool:
 
 def _other_parties_differ(a: Event, b: Event, shared: list[str], table: Aliases) -> bool:
     """Two meetings sharing one host, each with a guest the other lacks: two meetings."""
-    implied = set().union(*(table.actor_closure(x) for x in shared)) if shared else set()
+    implied = table.closure(shared)
     rest_a = {x for x in a.actors if x not in implied}
     rest_b = {x for x in b.actors if x not in implied}
     return bool(rest_a and rest_b) and not actors_overlap(list(rest_a), list(rest_b), table)

@@ -85,10 +85,6 @@ def _max(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else max(a, b)
 
 
-def _closure(actors: Iterable[str], aliases: Aliases) -> set[str]:
-    return set().union(*(aliases.actor_closure(a) for a in actors)) if actors else set()
-
-
 def _conflicting_counts(old: Event, new: Event) -> bool:
     return any(
         a is not None and b is not None and a != b for a, b in ((old.killed, new.killed), (old.injured, new.injured))
@@ -112,13 +108,13 @@ def _repeats(old: Event, new: Event, aliases: Aliases) -> bool:
     nothing_new = (
         new.date is None and (old.date is not None or (new.killed is None and new.injured is None))
         and (new.place is None or old.place is not None)
-        and set(new.actors) <= _closure(old.actors, aliases)
+        and set(new.actors) <= aliases.closure(old.actors)
     )  # fmt: skip
     # "... vừa xảy ra một vụ tai nạn khiến 1 người chết. Vụ tai nạn xảy ra khoảng 7h20 cùng ngày":
     # a later mention that only dates the undated happening
     dates_it = (
         old.date is None and new.date is not None
-        and (new.place is None or new.place == old.place) and set(new.actors) <= _closure(old.actors, aliases)
+        and (new.place is None or new.place == old.place) and set(new.actors) <= aliases.closure(old.actors)
     )  # fmt: skip
     return shared_actor or shared_place or nothing_new or dates_it
 
@@ -287,8 +283,6 @@ def extract_events(
     events = _fold_tolls(_fold_title(extra + body, title, lead_day, table), table)
     pub = local_day(published)  # a merged mention may have brought an old date ("bị bắt từ ngày 21-12-2023")
     return [replace(e, background=is_background(e.date, e.background, pub)) if e.date else e for e in events]
-
-
 
 
 def _context(ev: Event) -> bool:

@@ -35,7 +35,10 @@ import itertools
 import re
 import unicodedata
 
-__all__ = ["MARKS", "fold", "fold_case", "input_span", "normalize", "normalize_with_map", "normalize_with_sparse_map"]
+__all__ = [
+    "MARKS", "fold", "fold_case", "input_span", "lower_for_scan", "normalize", "normalize_with_map",
+    "normalize_with_sparse_map",
+]  # fmt: skip
 
 # Zero-width space, ZWNJ, ZWJ, word joiner, BOM / zero-width no-break space, soft hyphen.
 _REMOVED = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -225,6 +228,16 @@ def fold_case(s: str) -> str:
     if len(folded) == len(s):
         return folded
     return "".join(_fold_case_char(c) for c in s)
+
+
+def lower_for_scan(s: str) -> str | None:
+    """``s.lower()``, when a case-sensitive regex over it finds what ``(?i)`` finds in ``s``, offset
+    for offset; else None. ``re`` folds "ı" and "ſ", which ``str.lower`` keeps, and ``lower`` may
+    change a length ("İ" lowers to two characters)."""
+    low = s.lower()
+    if len(low) != len(s) or "ı" in s or "ſ" in s:
+        return None
+    return low
 
 
 def _fold_case_char(c: str) -> str:

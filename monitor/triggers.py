@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from monitor.aliases import word_alternation
 from monitor.numbers import counts as _counts
-from monitor.text import normalize
+from monitor.text import lower_for_scan, normalize
 
 _W = r"[^\W_]"  # a letter or digit (Unicode)
 
@@ -114,11 +114,8 @@ _TRIGGER_HEAD_LOWER = word_alternation(_HEADS)
 
 
 def _heads(sentence: str) -> Iterator[re.Match[str]]:
-    lowered = sentence.lower()
-    # (?i) also folds "ı" and "ſ", which lower() keeps, and lower() may change a length ("İ")
-    if len(lowered) != len(sentence) or "ı" in sentence or "ſ" in sentence:
-        return _TRIGGER_HEAD.finditer(sentence)
-    return _TRIGGER_HEAD_LOWER.finditer(lowered)
+    lowered = lower_for_scan(sentence)
+    return _TRIGGER_HEAD.finditer(sentence) if lowered is None else _TRIGGER_HEAD_LOWER.finditer(lowered)
 
 
 def _trigger_matches(sentence: str) -> Iterator[re.Match[str]]:

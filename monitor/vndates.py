@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
+from monitor.text import lower_for_scan
+
 __all__ = ["BACKGROUND_DAYS", "VN_TZ", "find_dates", "is_background", "local_day", "parse_iso", "resolve_date"]
 
 
@@ -78,9 +80,6 @@ _WORD_HEAD = re.compile(
     )
     + r")\s"
 )
-# Letters that `re` matches case-insensitively though str.lower() does not turn them into the
-# pattern's letter ("ſáng" matches (?i:sáng)); a sentence with one takes the plain `finditer`.
-_CASE_FOLDS = ("ı", "ſ")
 _OFFSETS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 
 
@@ -196,8 +195,8 @@ def find_dates(
 def _date_matches(sentence: str) -> Iterator[re.Match[str]]:
     """`_DATE_RE.finditer(sentence)`, tried only at a digit or a `_HEAD_WORDS` word. A head is a
     run of digits or letters and one space, so no match can start inside it but at its start."""
-    low = sentence.lower()
-    if len(low) != len(sentence) or any(c in sentence for c in _CASE_FOLDS):  # "İ" lowers to two characters
+    low = lower_for_scan(sentence)
+    if low is None:  # "ſáng" matches (?i:sáng), "İ" lowers to two characters: the plain scan
         yield from _DATE_RE.finditer(sentence)
         return
     starts = [m.start() for m in _DIGIT_RUN.finditer(sentence)]

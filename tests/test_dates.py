@@ -13,9 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor import vndates
+from monitor import triggers, vndates
 from monitor.aliases import _W, Aliases, default_aliases, word_alternation
 from monitor.dates import ICT, parse_byline, parse_date, parse_epoch, to_iso
+from monitor.text import lower_for_scan
 
 
 def tz(hours: float) -> timezone:
@@ -229,17 +230,20 @@ def test_date_scan_finds_every_form() -> None:
         assert any(end > 0 for end in ends), core
 
 
-def test_date_scan_case_folds_are_listed() -> None:
-    """The head words are looked for in the lowered sentence: every character `re` matches
-    case-insensitively with one of their letters must lower to that letter (and be a letter),
-    or lower to two characters, or be listed in _CASE_FOLDS (then the plain finditer runs)."""
-    letters = set("".join(vndates._HEAD_WORDS))
+@pytest.mark.parametrize("heads", ["dates", "triggers"])
+def test_date_scan_case_folds_are_listed(heads: str) -> None:
+    """The date and trigger head words are looked for in the lowered sentence: every character
+    `re` matches case-insensitively with one of their letters must lower to that letter (and be
+    a letter), or lower to two characters, or be one `text.lower_for_scan` refuses (then the
+    plain finditer runs)."""
+    words = vndates._HEAD_WORDS if heads == "dates" else triggers._HEADS
+    letters = set("".join(words))
     any_letter = re.compile("(?i)[" + re.escape("".join(sorted(letters))) + "]")
     for c in map(chr, range(sys.maxunicode + 1)):
         low = c.lower()
         if len(low) == 1 and low in letters:
             assert c.isalnum(), repr(c)
-        if any_letter.fullmatch(c) and len(low) == 1 and c not in vndates._CASE_FOLDS:
+        if any_letter.fullmatch(c) and len(low) == 1 and lower_for_scan(c) is not None:
             assert all(low == x for x in letters if re.fullmatch("(?i)" + re.escape(x), c)), repr(c)
 
 
