@@ -231,7 +231,7 @@ _ANAPHORA = re.compile(r"(?i)(?<!\w)(?:nói trên|kể trên|trên đây)(?!\w)"
 
 def _date_last(events: list[Event], where: list[int], f: Found, published: datetime | None) -> None:
     """Give an "incident took place on D" sentence's date to the undated event just before it."""
-    if events and events[-1].date is None and not events[-1].background and f.index - where[-1] <= 2:
+    if events and events[-1].date is None and not events[-1].background and f.index - where[-1] <= 3:
         day = f.event.date
         events[-1] = replace(events[-1], date=day, background=is_background(day, False, local_day(published)))
 

@@ -378,7 +378,7 @@ def _teaser(sentence: str) -> bool:
 
 
 _INCIDENT = re.compile(
-    r"(?i)^\W*(?:theo [^,;]{3,60},\s*)?(?:vụ việc|sự việc|vụ án|sự cố)(?:\s+\w+){0,2}\s+(?:xảy ra|diễn ra)(?!\w)"
+    r"(?i)^\W*(?:theo [^,;]{3,60},\s*)?(?:vụ việc|sự việc|vụ án|sự cố)(?:\s+\w+){0,3}\s+(?:xảy ra|diễn ra)(?!\w)"
 )
 
 

@@ -326,6 +326,15 @@ def test_an_incident_sentence_dates_the_happening_just_reported() -> None:
     assert [(e.type, e.date, e.killed) for e in events] == [("casualties", "2019-04-05", 3)]
 
 
+def test_an_incident_sentence_hedged_and_three_sentences_on_still_dates_it() -> None:
+    text = (
+        "Sau đó, người đàn ông dùng kéo tấn công, khiến tài xế bị thương. Người này bỏ đi. "
+        "Tài xế được băng bó vết thương. Vụ việc được cho là xảy ra vào chiều ngày 5/4 tại quận 1."
+    )
+    events = extract_events(title="", summary="", text=text, published=PUB)
+    assert [(e.type, e.date) for e in events] == [("attack", "2019-04-05")]
+
+
 def test_orders_and_threats_to_kill_are_no_toll() -> None:
     text = "Bà nói đã thuê một sát thủ để giết tổng thống nếu bà bị hại. Một vụ tai nạn chết người khác xảy ra năm 2015."
     events = extract_events(title="", summary="", text=text, published=PUB)
