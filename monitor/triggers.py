@@ -35,7 +35,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                "vụ không tặc", r"bắt (?:giữ )?(?:[^\s,.]+ ){0,5}?làm con tin", r"bắt giữ (?:[^\s,.]+ ){0,2}?con tin",
                # raids, and violent crime against people: a murder, a stabbing, a shooting
                "tập kích", "thiêu chết", "thiêu sống", "đốt chết", r"(?<!đấu )nổ súng", "sát hại", "giết hại", "giết chết", r"(?<!bị )(?<!tội )(?<!án )(?<!vi )(?<!tội \")(?<!can )giết(?! chóc| thời gian)", "hành hung",
-               r"đâm (?:chết|tử vong|trọng thương|bị thương|nhiều nhát|liên tiếp)", r"(?<!quạt )chém(?! gió)",
+               r"đâm (?:chết|tử vong|trọng thương|bị thương|nhiều nhát|liên tiếp)", r"(?:dao|kéo|vật sắc nhọn|hung khí|mã tấu|dao găm) đâm(?! vào (?:tường|cột|xe|đuôi|cây))", r"(?<!quạt )chém(?! gió)",
                r"bắn (?:chết|tử vong|trọng thương|bị thương)"),
     "airstrike": (r"(?<!báo động )không kích(?! động)", r"oanh tạc(?! cơ)", r"tấn công (?:[^\s,.]+ ){0,5}từ trên không", r"(?<!máy bay )ném bom",
                   r"tấn công bằng (?:máy bay không người lái|UAV|drone)",
@@ -69,11 +69,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                  r"rơi (?:khỏi|xuống) (?:cây |chiếc )?(?:cầu|vực|sông)"),
     "election": (r"(?<!ủy ban )(?<!ban )(?<!luật )bầu cử", r"(?<!quỹ )(?<!ứng viên )(?<!đội ngũ )(?<!ban )(?<!liên danh )tranh cử",
                  r"bỏ phiếu(?! (?:phản đối|chống|ủng hộ|thông qua|tán thành|trắng|thuận|về|cho nghị quyết|nghị quyết))", "trưng cầu dân ý"),
-    "arrest": ("bắt giữ", "bắt giam", r"tạm giam (?:đối với|bị can)",
-               r"bắt (?:bị can|gọn|thêm|nhóm|băng|ổ|(?:nam |nữ )?(?:tài xế|thanh niên|thiếu niên|người đàn ông|người phụ nữ|gã|cựu|giám đốc))", r"giữ người (?:trong trường hợp )?khẩn cấp", r"(?<=khởi tố, )tạm giam", r"(?<=khởi tố và )tạm giam", r"bắt (?:tạm giam|khẩn cấp|quả tang)", "sa lưới", r"(?<!truy )bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", r"(?<!biên bản )tạm giữ(?! \d| (?:tang vật|phương tiện|xe|hàng|tài sản|giấy tờ|số|nhiều|các|vật|toàn bộ|lô)|,? kê biên)", "dẫn độ",
+    "arrest": (r"bắt giữ(?! người trái pháp luật)", "bắt giam", r"tạm giam (?:đối với|bị can)",
+               r"bắt (?:bị can|gọn|thêm|nhóm|băng|ổ|(?:nam |nữ )?(?:tài xế|thanh niên|thiếu niên|người đàn ông|người phụ nữ|gã|cựu|giám đốc))", r"giữ người (?:trong trường hợp )?khẩn cấp", r"(?<=khởi tố, )tạm giam", r"(?<=khởi tố và )tạm giam", r"bắt (?:tạm giam|khẩn cấp|quả tang)", "sa lưới", r"(?<!truy )bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", r"(?<!biên bản )tạm giữ(?! \d| (?:tang vật|phương tiện|xe|hàng|tài sản|giấy tờ|số|nhiều|các|vật|toàn bộ|lô|một số|máy bay|tàu|ô tô)|,? kê biên)", "dẫn độ",
                # the procedure's own words: "ra lệnh tạm giam 3 tháng", "lệnh bắt bị can để tạm giam",
                # "áp dụng biện pháp tạm giam"; an extended or cancelled order is no new arrest
-               r"(?<!gia hạn )(?<!hủy )(?<!hủy bỏ )lệnh (?:bắt (?:bị can |khẩn cấp )?để )?tạm giam",
+               r"(?<!gia hạn )(?<!hủy )(?<!hủy bỏ )lệnh (?:bắt (?:bị can |khẩn cấp )?(?:để )?)?tạm giam",
                r"áp dụng (?:biện pháp )?(?:ngăn chặn )?(?:bắt )?tạm giam"),
 }
 _TRIGGER_TYPES: list[str] = []
@@ -167,6 +167,11 @@ _BEFORE_AFTER = re.compile(
     r"(?i)(?<!\w)(?:(?:sau khi|trước khi|kể từ khi|từ khi|đến khi|cho đến khi|tới khi)(?:\s+[^\s,.;]+){0,3}"
     r"|(?:thời điểm|lúc) (?:xảy ra|diễn ra))\s+$"  # "tại thời điểm xảy ra tai nạn": a time, not news
 )
+_HELD_THING = re.compile(
+    r"(?i)\s*(?:(?:hai|ba|bốn|năm|\d+|các|những|toàn bộ|số|chiếc|một số)\s+)*(?:xe|ô tô|phương tiện|tang vật|hàng hóa|lô hàng|tài sản|vật thể|giấy tờ)"
+    r"(?!\w)[^,;]*(?<!\w)bị(?!\w)[^,;]*$"
+)
+_LAW_TEXT = re.compile(r"(?i)^\W*(?:(?:tại|theo|trong) )?(?:luật|bộ luật|dự luật|dự thảo|nghị định|thông tư|điều \d+|khoản \d+)(?!\w)[^.;]{0,90}?(?<!\w)quy định(?!\w)")
 _PRESUPPOSED = re.compile(r"(?i)^\W*(?:sau khi|trước khi)(?!\w)")
 WINDOW_SYLLABLES = 8  # how far back a negation or modal word reaches, within the clause
 # future and hypothetical words scope over the whole clause ("Nga tuyên bố sẽ trả đũa các quốc gia
@@ -219,6 +224,8 @@ def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list
     """Asserted event triggers, in order; negated or hypothetical ones are left out, and so is
     what an appeal asks for ("kêu gọi các bên đàm phán") and any trigger inside a name in
     `masked` ("Chính phủ Hiệp định Quốc gia")."""
+    if _LAW_TEXT.match(sentence):
+        return []  # "Luật cũng quy định rõ thẩm quyền ra lệnh chế áp, tạm giữ ...": what a law provides
     spans = list(masked)
     appeal_at = next((m.start() for m in _APPEAL_HEAD.finditer(sentence)), len(sentence))
     out: list[Trigger] = []
@@ -242,6 +249,8 @@ def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list
         if type_ == "appeal" and not named and len(sentence[m.end() : clause_end(sentence, m.end())].split()) < 2:
             continue  # an appeal names whom it addresses or what it asks: "Nga cảnh báo." alone is no news
         cs = clause_start(sentence, m.start())
+        if type_ == "arrest" and _HELD_THING.match(sentence, cs, m.start()):
+            continue  # "Hai xe đầu kéo trên đã bị cảnh sát giao thông tạm giữ": goods held, nobody arrested
         if type_ == "disaster" and _FORECAST.search(sentence, 0, m.start()):
             continue  # "dự báo ... có khả năng xảy ra lốc, sét, mưa đá": weather to come
         if type_ == "attack" and m.group().lower().startswith("bắn") and _UAV.search(sentence, max(cs, m.start() - 40), m.start()):

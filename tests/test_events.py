@@ -453,6 +453,15 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
          [("arrest", "2019-04-06", None, False)]),
         ("Ngày 6/4, cơ quan điều tra áp dụng biện pháp tạm giam đối với Ngô Quang C.", [("arrest", "2019-04-06", None, False)]),
         ("Viện kiểm sát đã gia hạn lệnh tạm giam đối với bị can.", []),
+        ("Ngày 6/4, công an thi hành lệnh bắt tạm giam 4 tháng đối với Lê Quốc T.", [("arrest", "2019-04-06", None, False)]),
+        ("Ngày 6/4, tài xế xe tải đã bị công an tạm giữ.", [("arrest", "2019-04-06", None, False)]),
+        # goods and vehicles held, a crime's name and what a law provides are no arrest
+        ("Ngày 6/4, hai xe đầu kéo trên đã bị cảnh sát giao thông tạm giữ.", []),
+        ("Ngày 6/4, công an phát hiện 26 khách dương tính với ma túy, đồng thời tạm giữ một số tang vật.", []),
+        ('Bảo có 2 tiền án về các tội "bắt giữ người trái pháp luật", "đánh bạc".', []),
+        ("Ngày 6/4, Luật mới cũng quy định rõ việc chế áp, tạm giữ máy bay không người lái.", []),
+        # a stabbing named by its weapon
+        ("Ngày 6/4, em U. dùng vật sắc nhọn như dao đâm em T. khoảng 7 - 8 nhát.", [("attack", "2019-04-06", None, False)]),
         # a missile fired at a target is a strike; a test launch or an interception is not
         ("Ngày 6/4, Anh đã lần đầu tiên bắn tên lửa tầm xa Storm Shadow vào Nga.", [("attack", "2019-04-06", None, False)]),
         ("Ngày 6/4, Triều Tiên bắn thử tên lửa đạn đạo.", []),
