@@ -211,7 +211,8 @@ def _fold_body(found: list[Found], published: datetime | None, aliases: Aliases)
         undated = ev.date is None and ev.killed is None and ev.injured is None
         scene = f.scene and ev.type != "election"  # "trong cuộc bầu cử" recalls the election, it is no news
         recalled = ev.type == "election"  # "sau chiến thắng trong cuộc bầu cử ngày 5-11": named, even dated
-        if target is None and f.nominal and not scene and (undated or recalled or _ANAPHORA.search(ev.evidence)):
+        named_toll = ev.type == "casualties"  # "sau vụ 2 học sinh đâm bạn trọng thương": a toll with no event of its own
+        if target is None and f.nominal and not scene and (undated or recalled or named_toll or _ANAPHORA.search(ev.evidence)):
             continue
         if target is None and _absorbs_toll(events, where, f):
             events[-1] = combine(ev, events[-1], aliases)  # "5 người chết. ... X tấn công": one happening

@@ -277,8 +277,19 @@ def _sentence_events(
                    counts[-1].get("killed"), counts[-1].get("injured"), sentence.strip(),
                    is_background(day, any(d[3] for d in dates) or bool(_ERA.search(sentence)), local_day(pub)),
                    article)  # fmt: skip
-        out.append((ev, False, False, False))
+        first = min(c.start for c in casualties if c.count is not None)
+        out.append((ev, _named_toll(sentence, first), False, False))
     return out, last
+
+
+# "Liên quan đến vụ án mạng khiến một cô gái tử vong", "sau vụ 2 học sinh đâm bạn trọng thương":
+# the toll of a case the sentence names, not a happening it reports (events._fold_body keeps it
+# only as the toll of an event already told)
+_CASE_NAMED = re.compile(r"(?i)(?<!\w)vụ(?: việc| án(?: mạng)?)?(?!\w)[^,;.:]*$")
+
+
+def _named_toll(sentence: str, pos: int) -> bool:
+    return bool(_CASE_NAMED.search(sentence, clause_start(sentence, pos, HARD_BREAK_RE), pos))
 
 
 # a rate or an estimate over a period: "135.000 ca tử vong ... mỗi năm", "bình quân mỗi năm có gần
