@@ -268,7 +268,7 @@ def _sentence_events(
         groups.setdefault(t.type, []).append(i)
     out = [_group_event(sentence, type_, idxs, triggers, dates, mentions, counts, pub, aliases, article)
            for type_, idxs in groups.items()]  # fmt: skip
-    out = [o for o in out if (o[0].type not in _NEEDS_ACTOR or o[0].actors or _official(sentence, o[0], triggers))
+    out = [o for o in out if (o[0].type not in _NEEDS_ACTOR or _has_actor(sentence, o[0], triggers, mentions))
            and not _future(o[0].date, pub)]  # fmt: skip
     if -1 in counts and not _STATISTIC.search(sentence):
         day = _casualty_date(dates, casualties)
@@ -319,6 +319,16 @@ _OFFICIAL = re.compile(
     r"Phát ngôn viên|phát ngôn viên|Đại sứ|Quốc vương|Nhà vua|Tổng Bí thư|Bộ (?:Ngoại giao|Quốc phòng)|Nhà Trắng|"
     r"Điện Kremlin|Lầu Năm Góc|Hội Chữ thập đỏ|Hội Trăng lưỡi liềm đỏ|Tổ chức [A-ZĐ]|Liên đoàn [A-ZĐ]|Hội đồng [A-ZĐ])"
 )
+
+
+def _has_actor(sentence: str, ev: Event, triggers: list[Trigger], mentions: list[Mention]) -> bool:
+    """A known actor, or an official the table does not know; an appeal's must speak, before the
+    verb: in "Giám đốc chiến lược của Northvolt cảnh báo rằng châu Âu và Mỹ có nguy cơ tụt hậu"
+    or "Flick yêu cầu các cầu thủ ... trước Monaco" the countries named are the appeal's content."""
+    if ev.type != "appeal":
+        return bool(ev.actors) or _official(sentence, ev, triggers)
+    first = min((t.start for t in triggers if t.type == ev.type), default=0)
+    return any(m.role == "actor" and m.start < first for m in mentions) or _official(sentence, ev, triggers)
 
 
 def _official(sentence: str, ev: Event, triggers: list[Trigger]) -> bool:

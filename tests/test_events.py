@@ -374,6 +374,22 @@ def test_clauses_that_assert_no_happening(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        # the countries named are what the appeal is about, not who speaks
+        "Giám đốc chiến lược Patrik Andreasson của Northvolt đã cảnh báo rằng châu Âu và Mỹ có nguy cơ tụt hậu.",
+        "Flick yêu cầu các cầu thủ chấp nhận thất bại trước Monaco, phục hồi và chuẩn bị tốt cho La Liga.",
+    ],
+)
+def test_an_appeal_needs_a_speaker_before_its_verb(text: str) -> None:
+    assert _kinds(text=text) == []
+    assert [k[0] for k in _kinds(text="Ngày 6/4, " + text.replace("Giám đốc chiến lược", "Ngoại trưởng Mỹ")
+                                 .replace("Flick", "Tổng thống Pháp"))] == ["appeal"]
+
+
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Đại sứ quán Mỹ ở Ukraine khuyến cáo công dân Mỹ trú ẩn trong trường hợp có cảnh báo không kích.",
         "Nga cảnh báo.",  # no addressee, nothing asked
         "Nhà Trắng đã ra tuyên bố, theo một quan chức đề nghị giấu tên.",
