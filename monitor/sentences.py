@@ -328,7 +328,13 @@ def _has_actor(sentence: str, ev: Event, triggers: list[Trigger], mentions: list
     if ev.type != "appeal":
         return bool(ev.actors) or _official(sentence, ev, triggers)
     first = min((t.start for t in triggers if t.type == ev.type), default=0)
-    return any(m.role == "actor" and m.start < first for m in mentions) or _official(sentence, ev, triggers)
+    if any(m.role == "actor" and m.start < first for m in mentions) or _official(sentence, ev, triggers):
+        return True
+    # "Ông Kim kêu gọi ...", "Ông cũng thúc giục đối thoại với Nga": a person the table does not know
+    return bool(ev.actors) and bool(_PERSON.search(sentence, clause_start(sentence, first, HARD_BREAK_RE), first))
+
+
+_PERSON = re.compile(r"(?<!\w)(?:[Ôô]ng|[Bb]à|[Hh]ọ)(?!\w)")
 
 
 def _official(sentence: str, ev: Event, triggers: list[Trigger]) -> bool:

@@ -380,9 +380,12 @@ def test_clauses_that_assert_no_happening(text: str) -> None:
     ],
 )
 def test_an_appeal_needs_a_speaker_before_its_verb(text: str) -> None:
+    """Or a person the alias table does not know ("Ông Kim kêu gọi ..."), when the sentence
+    names an actor at all."""
     assert _kinds(text=text) == []
     assert [k[0] for k in _kinds(text="Ngày 6/4, " + text.replace("Giám đốc chiến lược", "Ngoại trưởng Mỹ")
                                  .replace("Flick", "Tổng thống Pháp"))] == ["appeal"]
+    assert [k[0] for k in _kinds(text="Ông Kim kêu gọi Hàn Quốc và Mỹ ngừng tập trận.")] == ["appeal"]
 
 
 
