@@ -62,7 +62,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                  r"(?<!bùng )(?<!tiếng )(?<!thiết bị )(?<!chất )(?<!vật liệu )(?<!ngòi )(?<!đầu đạn )(?<!phân mảnh )(?<!thuốc )(?<!pháo )(?<!kích )nổ(?! ra| súng| lực| mạnh| cận| chậm)", "chìm tàu", "rơi máy bay", "máy bay rơi", r"bị rơi(?= gần| xuống| tại| ở| khi| ngay| trên| cách|\s*[.,])", r"(?:(?<=gặp )|(?<=bị )|(?<=xảy ra )|(?<=gây )|(?<=gây ra )|(?<=vụ )|(?<=\d )|(?<=trong )|(?<=một )|(?<=hai ))tai nạn(?! lao động)",
                  "đắm tàu", "bị đắm", "tàu đắm", "tàu chìm", r"va chạm(?= (?:với|vào) (?:xe|ô tô|tàu|máy bay))",
                  "lũ lớn", "lũ dâng", "đỉnh lũ", "lũ cuốn", "bị lũ cuốn", "ngập lụt", "lở đất", "lốc xoáy", "mưa đá",
-                 "đuối nước", "điện giật", "ngạt khí", "gây ngập", "ngập sâu", "chia cắt cục bộ", "tông liên hoàn",
+                 "đuối nước", "điện giật", r"(?:tông|đâm|va chạm)(?: vào)? nhau", "ngạt khí", "gây ngập", "ngập sâu", "chia cắt cục bộ", "tông liên hoàn",
                  r"(?:tàu|thuyền|ghe|xuồng|phà|sà lan)(?: [^\s,.]+){0,3}? bị chìm", r"(?<!đánh )sập(?= cầu| nhà| tường| mái| công trình| giàn| hầm| mỏ|\s*[.,])",
                  r"bị sập", r"(?:cây|cành|nhánh)(?: [^\s,.]+){0,4}? (?:bất ngờ )?(?:bị )?(?:gãy|bật gốc)", r"tông (?:chết|trúng|vào|phải)", r"lật (?:xe|thuyền|ghe|tàu)", r"(?:xe|ô tô|tàu|thuyền)(?: [^\s,.]+){0,2}? (?:bị )?lật(?! đổ chính| lại)",
                  r"lao (?:từ [^,.]{1,25} )?(?:xuống|khỏi)(?: [^\s,.]+){0,4}? (?:vực|sông|suối|mương|kênh|ruộng|biển|cầu|đèo|taluy|hồ|ao)",
@@ -272,7 +272,7 @@ _CASUALTY_RE = re.compile(
 )
 _COUNT_STOP = re.compile(
     r"(?i)^\s*(?:năm|tuổi|giờ|phút|ngày|tháng|tuần|km|lần|%|USD|đô|triệu USD|tỷ|tấn|m\b|kg|vụ|cuộc|trận|đợt|chiếc|quả|"
-    r"tòa|căn|ngôi|sát thủ)(?!\w)"
+    r"tòa|căn|ngôi|sát thủ|con (?:chó|mèo|bò|lợn|heo|gà|trâu|ngựa|rắn|trăn|cá sấu|gấu|hổ|voi))(?!\w)"
 )
 _FORWARD_CUE = re.compile(r"(?i)(?:làm|khiến|gây|khiến cho|làm cho)\s*$")
 _TOLL_CUE = re.compile(r"(?i)số\s+(?:người|nạn nhân|binh sĩ|dân thường|thường dân|ca)?\s*(?:bị\s+)?$")

@@ -482,6 +482,9 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         # the toll of a case the sentence only names: no happening of its own
         ("Ngày 6/4, tin từ UBND tỉnh cho biết sau vụ 2 học sinh cấp 2 đâm bạn trọng thương, tỉnh có chỉ đạo khẩn.", []),
         ("Liên quan đến vụ án mạng khiến một cô gái tử vong và nhiều người bị thương, công an đã khám nghiệm.", []),
+        # two vehicles colliding; an animal counted is no toll
+        ("Ngày 6/4, xe khách tông nhau trên cao tốc Vĩnh Hảo - Phan Thiết, 2 người tử vong.", [("disaster", "2019-04-06", 2, False)]),
+        ("Bà Sơn là chủ hai con chó béc giê cắn chết bé gái 5 tuổi.", []),
         # a stabbing named by its weapon
         ("Ngày 6/4, em U. dùng vật sắc nhọn như dao đâm em T. khoảng 7 - 8 nhát.", [("attack", "2019-04-06", None, False)]),
         # a missile fired at a target is a strike; a test launch or an interception is not
