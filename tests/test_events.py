@@ -553,6 +553,12 @@ def test_a_narratives_time_carries_to_the_next_sentence() -> None:
     assert _kinds(text=text) == [("disaster", "2019-04-04", 1, False)]
 
 
+def test_a_narratives_time_carries_through_trong_qua_trinh() -> None:
+    text = ("Chiều 4/4, nam sinh viên P. có tiết học thực hành. Sau đó, các sinh viên được chia nhóm. "
+            "Trong quá trình học thì xảy ra sự cố khiến nam sinh P. té xuống sàn, nghi bị điện giật.")  # fmt: skip
+    assert [(k[0], k[1]) for k in _kinds(text=text)] == [("disaster", "2019-04-04")]
+
+
 def test_a_narratives_time_carries_on_until_a_new_date_is_named() -> None:
     text = ("Sáng 5/4, một tài xế ô tô dừng xe trên đường Nguyễn Huệ. Một người đàn ông tiến đến gõ cửa xe. "
             "Sau đó, người đàn ông này dùng kéo tấn công, khiến tài xế bị thương.")  # fmt: skip
