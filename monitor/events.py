@@ -192,6 +192,7 @@ def _fold_body(found: list[Found], published: datetime | None, aliases: Aliases)
     reported before, with no date and no count, is dropped (it refers to the story, not news)."""
     events: list[Event] = []
     where: list[int] = []  # sentence index of each event's last mention
+    told: list[bool] = []  # each event's date is only its report's ("Ngày 27-11, công an cho biết ...")
     opening: Found | None = None  # "Vụ việc xảy ra vào hôm 24-11" opening the body, before any event
     for f in found:
         ev = f.event
@@ -218,13 +219,45 @@ def _fold_body(found: list[Found], published: datetime | None, aliases: Aliases)
             events[-1] = combine(ev, events[-1], aliases)  # "5 người chết. ... X tấn công": one happening
             where[-1] = f.index
             continue
+        if target is None and (earlier := _told_before(events, told, f, published, aliases)) is not None:
+            # "Ngày 27-11, công an cho biết ... tạt nước sôi vào bé" then "Ngày 21-11, bà P. đã dùng
+            # nước sôi tạt vào ...": the happening's own day replaces its report's
+            events[earlier] = combine(replace(events[earlier], date=None), ev, aliases)
+            told[earlier], where[earlier] = False, f.index
+            continue
         if target is None:
             events.append(ev)
             where.append(f.index)
+            told.append(f.reported)
         else:
+            told[target] = told[target] and (f.reported or ev.date is None or ev.date == events[target].date)
             events[target] = combine(events[target], ev, aliases)
             where[target] = f.index
     return events
+
+
+_OWN_DAY_KINDS = ("attack", "disaster", "casualties")  # violent crime and accidents, told by the police
+_WAR = re.compile(r"(?i)tên lửa|UAV|drone|máy bay không người lái|pháo|không kích|quân đội|binh sĩ|lực lượng vũ trang")
+
+
+def _told_before(events: list[Event], told: list[bool], f: Found, published: datetime | None, aliases: Aliases) -> int | None:
+    """The event of the same kind an earlier sentence dated only by its report, which this
+    own-dated mention (a few days before that report) tells again."""
+    ev = f.event
+    if f.reported or f.nominal or ev.date is None or ev.type not in _OWN_DAY_KINDS or _WAR.search(ev.evidence):
+        return None  # strikes in a war follow one another: "ATACMS hôm 19-11" is not "Storm Shadow ngày 20-11"
+    for i in range(len(events) - 1, -1, -1):
+        old = events[i]
+        if not told[i] or old.type != ev.type or old.date is None or not (0 < _days(ev.date, old.date) <= 7):
+            continue
+        if same_in_article(replace(old, date=None), ev, published, aliases) and not _conflicting_counts(old, ev):
+            return i
+    return None
+
+
+def _days(earlier: str, later: str) -> int:
+    a, b = _parse_iso(earlier), _parse_iso(later)
+    return (b - a).days if a and b else -1
 
 
 _ANAPHORA = re.compile(r"(?i)(?<!\w)(?:nói trên|kể trên|trên đây)(?!\w)")  # "vụ tấn công nói trên": named before

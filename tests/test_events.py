@@ -553,6 +553,16 @@ def test_a_narratives_time_carries_to_the_next_sentence() -> None:
     assert _kinds(text=text) == [("disaster", "2019-04-04", 1, False)]
 
 
+def test_a_report_dated_happening_takes_its_own_day_told_later() -> None:
+    text = ("Ngày 6/4, cơ quan chức năng cho biết các bác sĩ đang điều trị cho người phụ nữ bị tai nạn giao thông. "
+            "Theo báo cáo ban đầu, vụ tai nạn xảy ra vào 11h35 ngày 5/4 tại bến phà Trà Ôn.")  # fmt: skip
+    assert [(k[0], k[1]) for k in _kinds(text=text)] == [("disaster", "2019-04-05")]
+    # strikes in a war follow one another: a report of one is not an earlier one again
+    war = ("Hãng tin Bloomberg ngày 6/4 đưa tin Ukraine đã lần đầu tiên bắn tên lửa Storm Shadow vào Nga. "
+           "Một ngày trước đó (5/4), Kiev cũng đã tấn công sâu vào lãnh thổ Nga với tên lửa ATACMS.")  # fmt: skip
+    assert sorted(k[1] for k in _kinds(text=war)) == ["2019-04-05", "2019-04-06"]
+
+
 def test_a_narratives_time_carries_through_trong_qua_trinh() -> None:
     text = ("Chiều 4/4, nam sinh viên P. có tiết học thực hành. Sau đó, các sinh viên được chia nhóm. "
             "Trong quá trình học thì xảy ra sự cố khiến nam sinh P. té xuống sàn, nghi bị điện giật.")  # fmt: skip
