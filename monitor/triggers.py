@@ -34,7 +34,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                "tiến đánh", r"bắn rơi(?! (?:[^\s,.]+ ){0,3}?(?:UAV|drone|tên lửa|máy bay không người lái|thiết bị bay))", r"(?<!thử )(?<!hệ thống )(?<!bệ )phóng (?!thử )(?:[^\s,.]+ ){0,3}?tên lửa(?! thử)", r"(?<!hệ thống )bắn (?!thử |hạ |rơi |chặn |đánh chặn )(?:[^\s,.]+ ){0,3}?tên lửa(?! thử| đánh chặn)", "cướp máy bay",
                "vụ không tặc", r"bắt (?:giữ )?(?:[^\s,.]+ ){0,5}?làm con tin", r"bắt giữ (?:[^\s,.]+ ){0,2}?con tin",
                # raids, and violent crime against people: a murder, a stabbing, a shooting
-               "tập kích", "thiêu chết", "thiêu sống", "đốt chết", r"(?<!đấu )nổ súng", "sát hại", "giết hại", "giết chết", r"(?<!bị )(?<!tội )(?<!án )(?<!vi )(?<!tội \")(?<!can )giết(?! chóc| thời gian)", "hành hung",
+               "tập kích", "thiêu chết", "thiêu sống", "đốt chết", r"(?<!đấu )nổ súng", "sát hại", "giết hại", "giết chết", r"(?<!bị )(?<!tội )(?<!án )(?<!vi )(?<!tội \")(?<!tội “)(?<!can )giết(?! chóc| thời gian)", "hành hung",
                r"đâm (?:chết|tử vong|trọng thương|bị thương|nhiều nhát|liên tiếp)", r"(?:dao|kéo|vật sắc nhọn|hung khí|mã tấu|dao găm) đâm(?! vào (?:tường|cột|xe|đuôi|cây))", r"(?<!quạt )chém(?! gió)",
                r"bắn (?:chết|tử vong|trọng thương|bị thương)"),
     "airstrike": (r"(?<!báo động )không kích(?! động)", r"oanh tạc(?! cơ)", r"tấn công (?:[^\s,.]+ ){0,5}từ trên không", r"(?<!máy bay )ném bom",
@@ -267,7 +267,7 @@ def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list
 # --------------------------------------------------------------------------- casualties
 
 _CASUALTY_RE = re.compile(
-    r"(?i)(?<!\w)(?:(?P<k>thiệt mạng|tử vong|tử nạn|bị giết(?: chết| hại)?|(?<!tội )(?<!tội \")(?<!vi )(?<!danh )giết(?: chết| hại)?|sát hại|"
+    r"(?i)(?<!\w)(?:(?P<k>thiệt mạng|tử vong|tử nạn|bị giết(?: chết| hại)?|(?<!tội )(?<!tội \")(?<!tội “)(?<!vi )(?<!danh )giết(?: chết| hại)?|sát hại|"
     r"(?<!cái )(?<!liều )chết(?! chóc| người)|mất mạng|bỏ mạng|hy sinh|(?:bị )?tiêu diệt)|(?P<i>bị thương|trọng thương)|(?P<m>thương vong|mất tích|cái chết))(?!\w)"
 )
 _COUNT_STOP = re.compile(

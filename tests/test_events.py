@@ -478,6 +478,7 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Ngày 6/4, hai xe đầu kéo trên đã bị cảnh sát giao thông tạm giữ.", []),
         ("Ngày 6/4, công an phát hiện 26 khách dương tính với ma túy, đồng thời tạm giữ một số tang vật.", []),
         ('Bảo có 2 tiền án về các tội "bắt giữ người trái pháp luật", "đánh bạc".', []),
+        ("Ngày 6/4, công an khởi tố, bắt tạm giam Trần Thanh N. về tội “Giết người”.", [("arrest", "2019-04-06", None, False)]),
         ("Ngày 6/4, Luật mới cũng quy định rõ việc chế áp, tạm giữ máy bay không người lái.", []),
         # the toll of a case the sentence only names: no happening of its own
         ("Ngày 6/4, tin từ UBND tỉnh cho biết sau vụ 2 học sinh cấp 2 đâm bạn trọng thương, tỉnh có chỉ đạo khẩn.", []),
