@@ -198,7 +198,7 @@ def _fold_body(found: list[Found], published: datetime | None, aliases: Aliases)
         ev = f.event
         if ev.type == WHEN:
             if events:
-                _date_last(events, where, f, published)
+                _date_last(events, where, told, f, published)
             elif f.index == 0:
                 opening = f
             continue
@@ -263,11 +263,16 @@ def _days(earlier: str, later: str) -> int:
 _ANAPHORA = re.compile(r"(?i)(?<!\w)(?:nói trên|kể trên|trên đây)(?!\w)")  # "vụ tấn công nói trên": named before
 
 
-def _date_last(events: list[Event], where: list[int], f: Found, published: datetime | None) -> None:
-    """Give an "incident took place on D" sentence's date to the undated event just before it."""
-    if events and events[-1].date is None and not events[-1].background and f.index - where[-1] <= 3:
-        day = f.event.date
-        events[-1] = replace(events[-1], date=day, background=is_background(day, False, local_day(published)))
+def _date_last(events: list[Event], where: list[int], told: list[bool], f: Found, published: datetime | None) -> None:
+    """Give an "incident took place on D" sentence's date to the event just before it, undated
+    or dated only by its report ("Ngày 24-11, công an đang điều tra vụ ... bị tấn công. Vụ việc
+    xảy ra lúc 19h tối 22-11")."""
+    if not events or events[-1].background or f.index - where[-1] > 3:
+        return
+    last, day = events[-1], f.event.date
+    if last.date is None or (told[-1] and day and 0 < _days(day, last.date) <= 7):
+        events[-1] = replace(last, date=day, background=is_background(day, False, local_day(published)))
+        told[-1] = False
 
 
 def _absorbs_toll(events: list[Event], where: list[int], f: Found) -> bool:

@@ -97,6 +97,10 @@ _REPORTING = re.compile(
     r"(?i)(?<!\w)(?:cho biết|cho hay|đưa tin|thông báo|xác nhận|tuyên bố|công bố|khẳng định|dẫn lời|trích lời|"
     r"loan tin|báo cáo|nói|tiết lộ|thừa nhận)(?!\w)"
 )
+_INVESTIGATING = re.compile(
+    r"(?i)(?<!\w)(?:điều tra|làm rõ|xác minh|thụ lý|xôn xao về|liên quan(?: đến| tới)?|phá (?:thành công )?)\s+"
+    r"(?:(?:làm rõ|nguyên nhân)\s+)?vụ(?: việc| án)?(?!\w)"
+)
 _ATTRIBUTION = re.compile(r"(?i)^\W*theo(?!\w)")  # "Theo thông tin từ NATO ngày 22-11, ...": a report date
 _GENERIC = re.compile(r"(?i)(?<!\w)(?:(?:các|những|nhiều)\s+(?:cuộc|vụ|trận|đợt)|lệnh|biện pháp)\s+$")
 _SPEECH_ACTS = ("appeal", "agreement", "sanction", "election")  # saying it is the happening: its date is the event's
@@ -114,6 +118,10 @@ def _report_date(sentence: str, d: DateSpan, t: Trigger, triggers: list[Trigger]
     head = sentence[:cs]  # "Theo Đài CNN, ngày 19-11, ...": the date right after the attribution
     if _ATTRIBUTION.match(head) and head.count(",") == 1 and not sentence[cs : d[0]].strip() and d[1] <= t.start:
         return True
+    for r in _INVESTIGATING.finditer(sentence, d[1], t.start):
+        # "Ngày 24-11, công an đang điều tra vụ nhà một người dân ... bị tấn công": the day of the inquiry
+        if r.start() - d[1] <= 80 and not any(d[1] <= o.start < r.start() for o in triggers):
+            return True
     for r in _REPORTING.finditer(sentence, 0, t.start):
         between = [o for o in triggers if d[1] <= o.start < r.start()]
         if d[1] <= r.start() and r.start() - d[1] <= 80 and not between:

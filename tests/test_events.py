@@ -564,6 +564,12 @@ def test_a_report_dated_happening_takes_its_own_day_told_later() -> None:
     assert sorted(k[1] for k in _kinds(text=war)) == ["2019-04-05", "2019-04-06"]
 
 
+def test_the_day_of_an_inquiry_gives_way_to_the_incidents_own() -> None:
+    text = ("Ngày 6/4, Công an tỉnh Vĩnh Long đang điều tra vụ nhà một người dân bị nhóm khoảng 15 thanh "
+            "thiếu niên tấn công bằng hung khí. Vụ việc xảy ra lúc 19h tối 4/4, nhóm thanh thiếu niên xông vào nhà.")  # fmt: skip
+    assert [(k[0], k[1]) for k in _kinds(text=text)] == [("attack", "2019-04-04")]
+
+
 def test_a_narratives_time_carries_through_trong_qua_trinh() -> None:
     text = ("Chiều 4/4, nam sinh viên P. có tiết học thực hành. Sau đó, các sinh viên được chia nhóm. "
             "Trong quá trình học thì xảy ra sự cố khiến nam sinh P. té xuống sàn, nghi bị điện giật.")  # fmt: skip
