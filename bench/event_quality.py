@@ -26,6 +26,8 @@ def main() -> None:
     parser.add_argument("--split", default="dev", choices=("dev", "holdout", "all"))
     parser.add_argument("--errors", action="store_true", help="print each article's misses and extras")
     parser.add_argument("--labels", type=Path, help="a labels file other than tests/data/events_dev.jsonl")
+    parser.add_argument("--unknown-dates-match", action="store_true",
+                        help="also score with a date unknown on either side matching any: how much is dating alone")
     args = parser.parse_args()
     cases = [c for c in load_dev_set(args.labels) if args.split in ("all", c.split)]
     s = evaluate(cases)
@@ -33,6 +35,10 @@ def main() -> None:
           f"P {s['precision']:.2f}  R {s['recall']:.2f}  F1 {s['f1']:.2f}  "
           f"casualties {s['casualty_accuracy']:.2f} ({s['casualty_events']})  "
           f"tp {s['tp']} fp {s['fp']} fn {s['fn']}")  # fmt: skip
+    if args.unknown_dates_match:
+        u = evaluate(cases, unknown_dates_match=True)
+        print(f"  an unknown date matching any: P {u['precision']:.2f}  R {u['recall']:.2f}  F1 {u['f1']:.2f}  "
+              f"tp {u['tp']} fp {u['fp']} fn {u['fn']}")  # fmt: skip
     if not args.errors:
         return
     for case in cases:
