@@ -48,7 +48,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "appeal": (r"(?<!lời )(?<!hưởng ứng )kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )(?<![0-9] )yêu cầu(?! tư vấn| của| về| bị| được| này| đó)",
                r"(?<!lời )(?<!theo )(?<!trình )(?<!ý kiến )(?<!phần )đề nghị(?! không nêu tên| giấu tên| không tiết lộ| không nêu danh| cho biết| bình luận| truy tố)", "hối thúc", "thúc giục",
                "lên án", r"(?<!có )(?<!các )(?<!những )(?<!lời )(?<!mức )(?<!mức độ )(?<!hệ thống )(?<![0-9] )cảnh báo(?! không kích| phòng không| sóng thần| sớm| của| cao nhất)", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
-    "meeting": (r"(?<!tụ )(?<!kỳ )họp(?! báo)", "hội nghị", "hội đàm", "hội kiến", "điện đàm", r"(?<!nhà )(?<!bàn )đàm phán", "thảo luận",
+    "meeting": (r"(?<!tụ )(?<!kỳ )họp(?! báo)", r"(?<!trung tâm )(?<!Trung tâm )hội nghị", "hội đàm", "hội kiến", "điện đàm", r"(?<!nhà )(?<!bàn )đàm phán", "thảo luận",
                 r"gặp(?! U\d)(?= gỡ| với| giữa| hẹp| riêng| song phương| thượng đỉnh| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))",
                 r"tiếp xúc(?= với (?:Tổng thống|Thủ tướng|Chủ tịch|Bộ trưởng|Ngoại trưởng|Quốc vương|Nhà vua|lãnh đạo|ông|bà))",
                 r"(?<!đón )tiếp(?= (?:xã giao |thân mật |riêng )?(?:ông |bà |đoàn |Đại sứ|Tổng thống|Thủ tướng|Chủ tịch|Bộ trưởng|Phó|Tổng|Quốc vương|Nhà vua|Hoàng|Thái tử|Ngoại trưởng|Người đứng đầu|lãnh đạo))"),
@@ -70,7 +70,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "election": (r"(?<!ủy ban )(?<!ban )(?<!luật )bầu cử", r"(?<!quỹ )(?<!ứng viên )(?<!đội ngũ )(?<!ban )(?<!liên danh )tranh cử",
                  r"bỏ phiếu(?! (?:phản đối|chống|ủng hộ|thông qua|tán thành|trắng|thuận|về|cho nghị quyết|nghị quyết))", "trưng cầu dân ý"),
     "arrest": (r"bắt giữ(?! người trái pháp luật)", "bắt giam", r"tạm giam (?:đối với|bị can)",
-               r"bắt (?:bị can|gọn|thêm|nhóm|băng|ổ|(?:nam |nữ )?(?:tài xế|thanh niên|thiếu niên|người đàn ông|người phụ nữ|gã|cựu|giám đốc))", r"giữ người (?:trong trường hợp )?khẩn cấp", r"(?<=khởi tố, )tạm giam", r"(?<=khởi tố và )tạm giam", r"bắt (?:tạm giam|khẩn cấp|quả tang)", "sa lưới", r"(?<!truy )bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa)", r"(?<!biên bản )tạm giữ(?! \d| (?:tang vật|phương tiện|xe|hàng|tài sản|giấy tờ|số|nhiều|các|vật|toàn bộ|lô|một số|máy bay|tàu|ô tô)|,? kê biên)", "dẫn độ",
+               r"bắt (?:bị can|gọn|thêm|nhóm|băng|ổ|(?:nam |nữ )?(?:tài xế|thanh niên|thiếu niên|người đàn ông|người phụ nữ|gã|cựu|giám đốc))", r"giữ người (?:trong trường hợp )?khẩn cấp", r"(?<=khởi tố, )tạm giam", r"(?<=khởi tố và )tạm giam", r"bắt (?:tạm giam|khẩn cấp|quả tang)", "sa lưới", r"(?<!truy )bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa| nạt| chước| mạch| bài| trend| sóng| lỗi| phạt)", r"(?<!biên bản )tạm giữ(?! \d| (?:tang vật|phương tiện|xe|hàng|tài sản|giấy tờ|số|nhiều|các|vật|toàn bộ|lô|một số|máy bay|tàu|ô tô)|,? kê biên)", "dẫn độ",
                # the procedure's own words: "ra lệnh tạm giam 3 tháng", "lệnh bắt bị can để tạm giam",
                # "áp dụng biện pháp tạm giam"; an extended or cancelled order is no new arrest
                r"(?<!gia hạn )(?<!hủy )(?<!hủy bỏ )lệnh (?:bắt (?:bị can |khẩn cấp )?(?:để )?)?tạm giam",
@@ -268,7 +268,7 @@ def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list
 
 _CASUALTY_RE = re.compile(
     r"(?i)(?<!\w)(?:(?P<k>thiệt mạng|tử vong|tử nạn|bị giết(?: chết| hại)?|(?<!tội )(?<!tội \")(?<!tội “)(?<!vi )(?<!danh )giết(?: chết| hại)?|sát hại|"
-    r"(?<!cái )(?<!liều )chết(?! chóc| người)|mất mạng|bỏ mạng|hy sinh|(?:bị )?tiêu diệt)|(?P<i>bị thương|trọng thương)|(?P<m>thương vong|mất tích|cái chết))(?!\w)"
+    r"(?<!cái )(?<!liều )chết(?! chóc| người| não| lâm sàng)|mất mạng|bỏ mạng|hy sinh|(?:bị )?tiêu diệt)|(?P<i>bị thương|trọng thương)|(?P<m>thương vong|mất tích|cái chết))(?!\w)"
 )
 _COUNT_STOP = re.compile(
     r"(?i)^\s*(?:năm|tuổi|giờ|phút|ngày|tháng|tuần|km|lần|%|USD|đô|triệu USD|tỷ|tấn|m\b|kg|vụ|cuộc|trận|đợt|chiếc|quả|"
