@@ -45,7 +45,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                 r"(?<!lãnh thổ )(?<!vùng đất )(?<!lãnh thổ mà )(?<!lấn )chiếm(?! giữ nhà| giữ tài sản| giữ đất| được| \d| khoảng| đến| tới| lấy vị trí| lấy ngôi| vị trí| đóng bởi| gần| hơn| tới| phần| đa| ưu| lợi thế| thị| đoạt| dụng| hữu| lĩnh| trọn| vị| top"
                 r"| tỷ| tỉ| một| hai| ba)",
                 r"(?<!đấu tranh )(?=(?-i:g))giải phóng(?! mặt bằng| con tin| tù| năng lượng| khỏi| dân tộc| toàn| đất nước| miền Nam| phụ nữ| nô lệ)"),
-    "appeal": (r"(?<!lời )(?<!hưởng ứng )kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )(?<![0-9] )yêu cầu(?! tư vấn| của| về| bị| được| này| đó)",
+    "appeal": (r"(?<!lời )(?<!hưởng ứng )kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )(?<![0-9] )yêu cầu(?! tư vấn| của| về| bị| được| này| đó| không nêu tên| giấu tên| không tiết lộ| không nêu danh)",
                r"(?<!lời )(?<!theo )(?<!trình )(?<!ý kiến )(?<!phần )đề nghị(?! không nêu tên| giấu tên| không tiết lộ| không nêu danh| cho biết| bình luận| truy tố)", "hối thúc", "thúc giục",
                "lên án", r"(?<!có )(?<!các )(?<!những )(?<!lời )(?<!mức )(?<!mức độ )(?<!hệ thống )(?<![0-9] )cảnh báo(?! không kích| phòng không| sóng thần| sớm| của| cao nhất)", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
     "meeting": (r"(?<!tụ )(?<!kỳ )họp(?! báo)", r"(?<!trung tâm )(?<!Trung tâm )hội nghị", "hội đàm", "hội kiến", "điện đàm", r"(?<!nhà )(?<!bàn )đàm phán", "thảo luận",

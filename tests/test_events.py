@@ -492,7 +492,8 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         # two vehicles colliding; an animal counted is no toll
         ("Ngày 6/4, xe khách tông nhau trên cao tốc Vĩnh Hảo - Phan Thiết, 2 người tử vong.", [("disaster", "2019-04-06", 2, False)]),
         ("Bà Sơn là chủ hai con chó béc giê cắn chết bé gái 5 tuổi.", []),
-        # bullying, brain death, a venue's name
+        # bullying, brain death, a venue's name, a family asking for anonymity
+        ("Ngày 6/4, bệnh viện cứu sống một du khách người Hàn Quốc (gia đình yêu cầu không nêu tên) bị xuất huyết não.", []),
         ("Cô bé có suy nghĩ tự tử từ năm 9 tuổi, bị bắt nạt và không có bạn bè.", []),
         ("Trong hơn 2 tháng đầu năm 2025, 21 ca đồng ý hiến tạng sau chết não.", []),
         ("Sáng 6/4, tại Trung tâm hội nghị quốc gia, Sở Giáo dục tổ chức lễ kỷ niệm 70 năm thành lập ngành.", []),
