@@ -118,10 +118,8 @@ def _report_date(sentence: str, d: DateSpan, t: Trigger, triggers: list[Trigger]
     head = sentence[:cs]  # "Theo Đài CNN, ngày 19-11, ...": the date right after the attribution
     if _ATTRIBUTION.match(head) and head.count(",") == 1 and not sentence[cs : d[0]].strip() and d[1] <= t.start:
         return True
-    for r in _INVESTIGATING.finditer(sentence, d[1], t.start):
-        # "Ngày 24-11, công an đang điều tra vụ nhà một người dân ... bị tấn công": the day of the inquiry
-        if r.start() - d[1] <= 80 and not any(d[1] <= o.start < r.start() for o in triggers):
-            return True
+    if _inquiry_date(sentence, d, t, triggers):
+        return True
     for r in _REPORTING.finditer(sentence, 0, t.start):
         between = [o for o in triggers if d[1] <= o.start < r.start()]
         if d[1] <= r.start() and r.start() - d[1] <= 80 and not between:
@@ -129,6 +127,13 @@ def _report_date(sentence: str, d: DateSpan, t: Trigger, triggers: list[Trigger]
         if r.end() <= d[0] and len(sentence[r.end() : d[0]].split()) <= 3 and re.match(r"\W*rằng(?!\w)", sentence[d[1] :]):
             return True
     return False
+
+
+def _inquiry_date(sentence: str, d: DateSpan, t: Trigger, triggers: list[Trigger]) -> bool:
+    """"Ngày 24-11, công an đang điều tra vụ nhà một người dân ... bị tấn công": the day of the
+    inquiry into the case the trigger is in."""
+    return any(r.start() - d[1] <= 80 and not any(d[1] <= o.start < r.start() for o in triggers)
+               for r in _INVESTIGATING.finditer(sentence, d[1], t.start))  # fmt: skip
 
 
 def _pick_date(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence: str) -> tuple[str | None, bool]:
@@ -149,7 +154,10 @@ def _pick_date(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence:
         cs, ce = clause_start(sentence, t.start), clause_end(sentence, t.end)
         return next((d[2] for d in own if cs <= d[0] < ce), None), False
     day = _pick_from(own, triggers, i, sentence)
-    if day is None and (t.setting or not t.nominal) and len(own) < len([d for d in dates if d[2]]):
+    # the report's date is the best estimate there is; for a case only named, only an inquiry's
+    # ("đang làm rõ nguyên nhân vụ tai nạn khiến 1 người chết")
+    inquiry = any(d[2] and _inquiry_date(sentence, d, t, triggers) for d in dates)
+    if day is None and (t.setting or not t.nominal or inquiry) and len(own) < len([d for d in dates if d[2]]):
         day = _pick_from(dates, triggers, i, sentence)  # only the report's date: the best estimate there is
         return day, day is not None
     return day, False
