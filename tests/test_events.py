@@ -702,8 +702,8 @@ def test_seed_article_every_required_event_and_nothing_else_as_news() -> None:
 # Floors a little below what the extractor reaches (see docs/events.md): a regression fails.
 # "dev" was tuned on; "holdout" was labelled after tuning and is the honest estimate.
 FLOORS = {
-    "dev": {"precision": 0.68, "recall": 0.68, "f1": 0.68, "casualty_accuracy": 0.76},
-    "holdout": {"precision": 0.52, "recall": 0.56, "f1": 0.54, "casualty_accuracy": 0.20},  # 5 casualty events
+    "dev": {"precision": 0.68, "recall": 0.66, "f1": 0.67, "casualty_accuracy": 0.74},
+    "holdout": {"precision": 0.52, "recall": 0.52, "f1": 0.52, "casualty_accuracy": 0.20},  # 4 casualty events
 }
 
 
