@@ -98,7 +98,9 @@ def load_dev_set(labels: Path | None = None) -> list[DevCase]:
     cases, cache = [], {}
     for line in (labels or ROOT / "tests" / "data" / "events_dev.jsonl").read_text(encoding="utf-8").splitlines():
         label = json.loads(line)
-        rows = cache.setdefault(label["source"], _load_rows(label["source"]))
+        if label["source"] not in cache:  # not setdefault: that would read the file for every label
+            cache[label["source"]] = _load_rows(label["source"])
+        rows = cache[label["source"]]
         row = rows[label["value"]] if label["key"] == "line" else next(r for r in rows if r[label["key"]] == label["value"])
         published = label["published"] or row.get("date") or row.get("published")
         cases.append(DevCase(
