@@ -70,7 +70,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "election": (r"(?<!ủy ban )(?<!ban )(?<!luật )bầu cử", r"(?<!quỹ )(?<!ứng viên )(?<!đội ngũ )(?<!ban )(?<!liên danh )tranh cử",
                  r"bỏ phiếu(?! (?:phản đối|chống|ủng hộ|thông qua|tán thành|trắng|thuận|về|cho nghị quyết|nghị quyết))", "trưng cầu dân ý"),
     "arrest": (r"bắt giữ(?! người trái pháp luật)", "bắt giam", r"tạm giam (?:đối với|bị can)",
-               r"bắt (?:bị can|gọn|thêm|nhóm|băng|ổ|(?:nam |nữ )?(?:tài xế|thanh niên|thiếu niên|người đàn ông|người phụ nữ|gã|cựu|giám đốc))", r"giữ người (?:trong trường hợp )?khẩn cấp", r"(?<=khởi tố, )tạm giam", r"(?<=khởi tố và )tạm giam", r"bắt (?:tạm giam|khẩn cấp|quả tang)", "sa lưới", r"(?<!truy )bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa| nạt| chước| mạch| bài| trend| sóng| lỗi| phạt)", r"(?<!biên bản )tạm giữ(?! \d| (?:tang vật|phương tiện|xe|hàng|tài sản|giấy tờ|số|nhiều|các|vật|toàn bộ|lô|một số|máy bay|tàu|ô tô)|,? kê biên)", "dẫn độ",
+               r"bắt (?:bị can|gọn|thêm|nhóm|băng|ổ|(?:nam |nữ )?(?:tài xế|thanh niên|thiếu niên|người đàn ông|người phụ nữ|gã|cựu|giám đốc))", r"giữ người (?:trong trường hợp )?khẩn cấp", r"(?<=khởi tố, )tạm giam", r"(?<=khởi tố và )tạm giam", r"bắt (?:tạm giam|khẩn cấp|quả tang(?! ngoại tình| chồng| vợ))", "sa lưới", r"(?<!truy )bắt (?:nghi phạm|nghi can|đối tượng|(?:một|hai|ba|bốn|năm|\d+) (?:người|nghi phạm|đối tượng))", r"bị bắt(?! cóc| buộc| gặp| nguồn| đầu| lửa| nạt| chước| mạch| bài| trend| sóng| lỗi| phạt| quả tang (?:ngoại tình|chồng|vợ))", r"(?<!biên bản )tạm giữ(?! \d| (?:tang vật|phương tiện|xe|hàng|tài sản|giấy tờ|số|nhiều|các|vật|toàn bộ|lô|một số|máy bay|tàu|ô tô)|,? kê biên)", "dẫn độ",
                # the procedure's own words: "ra lệnh tạm giam 3 tháng", "lệnh bắt bị can để tạm giam",
                # "áp dụng biện pháp tạm giam"; an extended or cancelled order is no new arrest
                r"(?<!gia hạn )(?<!hủy )(?<!hủy bỏ )lệnh (?:bắt (?:bị can |khẩn cấp )?(?:để )?)?tạm giam",
@@ -149,7 +149,9 @@ _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(
               "meeting": re.compile(r"(?i)(?<!\w)(?:trận đấu|đội tuyển|đội bóng|CLB|vòng bảng|vòng loại|tuyển thủ|cầu thủ)(?!\w)"),
               # "đơn hàng đã được ký kết", "các hợp đồng đã ký kết": business, not an accord between parties
               "agreement": re.compile(r"(?i)(?<!\w)(?:hợp đồng|đơn hàng)(?!\w)"),
-              "attack": re.compile(r"(?i)(?<!\w)(?:bão|siêu bão|áp thấp|gió mạnh|lũ)(?!\w)")}  # "Bão Bert bắt đầu tấn công nước Anh"  # "lãnh thổ mà Nga chiếm đóng": a state  # "chiến dịch giành quyền kiểm soát": a goal
+              "attack": re.compile(r"(?i)(?<!\w)(?:bão|siêu bão|áp thấp|gió mạnh|lũ)(?!\w)"),
+              # "hai kỳ thủ đã đụng độ bốn ván cờ nhanh": a game
+              "clash": re.compile(r"(?i)(?<!\w)(?:kỳ thủ|ván cờ|trận đấu|đội tuyển|đội bóng|CLB|tay vợt|võ sĩ|cầu thủ)(?!\w)")}  # "Bão Bert bắt đầu tấn công nước Anh"  # "lãnh thổ mà Nga chiếm đóng": a state  # "chiến dịch giành quyền kiểm soát": a goal
 _NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|(?<!ra )(?<!ban )lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm|kết quả|mùa|năm|tháng|tuần|(?<!thành công trong )việc|trước thềm|(?<!ngay )trước|(?<!ngay )sau|sự|quá trình|tiến trình|nghi phạm|nghi can|thủ phạm|hung thủ)\s+$")
 # "tiến hành các cuộc không kích", "các cuộc đụng độ vẫn diễn ra": named, but asserted all the same
 _LIGHT_VERB = re.compile(
@@ -172,6 +174,7 @@ _HELD_THING = re.compile(
     r"(?!\w)[^,;]*(?<!\w)bị(?!\w)[^,;]*$"
 )
 _LAW_TEXT = re.compile(r"(?i)^\W*(?:(?:tại|theo|trong) )?(?:luật|bộ luật|dự luật|dự thảo|nghị định|thông tư|điều \d+|khoản \d+)(?!\w)[^.;]{0,90}?(?<!\w)quy định(?!\w)")
+_HABITUAL = re.compile(r"(?i)^\W*(?:hằng|hàng|mỗi) (?:năm|tháng|tuần|ngày)(?!\w)")
 _PRESUPPOSED = re.compile(r"(?i)^\W*(?:sau khi|trước khi)(?!\w)")
 WINDOW_SYLLABLES = 8  # how far back a negation or modal word reaches, within the clause
 # future and hypothetical words scope over the whole clause ("Nga tuyên bố sẽ trả đũa các quốc gia
@@ -224,8 +227,8 @@ def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list
     """Asserted event triggers, in order; negated or hypothetical ones are left out, and so is
     what an appeal asks for ("kêu gọi các bên đàm phán") and any trigger inside a name in
     `masked` ("Chính phủ Hiệp định Quốc gia")."""
-    if _LAW_TEXT.match(sentence):
-        return []  # "Luật cũng quy định rõ thẩm quyền ra lệnh chế áp, tạm giữ ...": what a law provides
+    if _LAW_TEXT.match(sentence) or _HABITUAL.match(sentence):
+        return []  # "Luật cũng quy định rõ ... tạm giữ ...": what a law provides; "Hằng năm ...": a habit
     spans = list(masked)
     appeal_at = next((m.start() for m in _APPEAL_HEAD.finditer(sentence)), len(sentence))
     out: list[Trigger] = []
