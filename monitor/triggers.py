@@ -48,7 +48,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "appeal": (r"(?<!lời )(?<!hưởng ứng )kêu gọi", r"(?<!theo )(?<!các )(?<!những )(?<!đáp ứng )(?<!một )(?<![0-9] )yêu cầu(?! tư vấn| của| về| bị| được| này| đó| không nêu tên| giấu tên| không tiết lộ| không nêu danh)",
                r"(?<!lời )(?<!theo )(?<!trình )(?<!ý kiến )(?<!phần )đề nghị(?! không nêu tên| giấu tên| không tiết lộ| không nêu danh| cho biết| bình luận| truy tố)", "hối thúc", "thúc giục",
                "lên án", r"(?<!có )(?<!các )(?<!những )(?<!lời )(?<!mức )(?<!mức độ )(?<!hệ thống )(?<![0-9] )cảnh báo(?! không kích| phòng không| sóng thần| sớm| của| cao nhất)", r"(?:tuyên bố|khẳng định|cảnh báo|đe dọa|dọa) sẽ (?:trả đũa|đáp trả|phản ứng|trừng phạt)"),
-    "meeting": (r"(?<!tụ )(?<!kỳ )họp(?! báo)", r"(?<!trung tâm )(?<!Trung tâm )hội nghị", "hội đàm", "hội kiến", "điện đàm", r"(?<!nhà )(?<!bàn )đàm phán", "thảo luận",
+    "meeting": (r"(?<!tụ )(?<!kỳ )họp(?! báo)", r"(?<!trung tâm )hội nghị", "hội đàm", "hội kiến", "điện đàm", r"(?<!nhà )(?<!bàn )đàm phán", "thảo luận",
                 r"gặp(?! U\d)(?= gỡ| với| giữa| hẹp| riêng| song phương| thượng đỉnh| người đồng cấp| ông | bà | lãnh đạo|(?-i: [A-ZĐÂĂÊÔƠƯ]))",
                 r"tiếp xúc(?= với (?:Tổng thống|Thủ tướng|Chủ tịch|Bộ trưởng|Ngoại trưởng|Quốc vương|Nhà vua|lãnh đạo|ông|bà))",
                 r"(?<!đón )tiếp(?= (?:xã giao |thân mật |riêng )?(?:ông |bà |đoàn |Đại sứ|Tổng thống|Thủ tướng|Chủ tịch|Bộ trưởng|Phó|Tổng|Quốc vương|Nhà vua|Hoàng|Thái tử|Ngoại trưởng|Người đứng đầu|lãnh đạo))"),
@@ -149,9 +149,9 @@ _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(
               "meeting": re.compile(r"(?i)(?<!\w)(?:trận đấu|đội tuyển|đội bóng|CLB|vòng bảng|vòng loại|tuyển thủ|cầu thủ)(?!\w)"),
               # "đơn hàng đã được ký kết", "các hợp đồng đã ký kết": business, not an accord between parties
               "agreement": re.compile(r"(?i)(?<!\w)(?:hợp đồng|đơn hàng)(?!\w)"),
-              "attack": re.compile(r"(?i)(?<!\w)(?:bão|siêu bão|áp thấp|gió mạnh|lũ)(?!\w)"),
+              "attack": re.compile(r"(?i)(?<!\w)(?:bão|siêu bão|áp thấp|gió mạnh|lũ)(?!\w)"),  # "Bão Bert bắt đầu tấn công nước Anh"  # "lãnh thổ mà Nga chiếm đóng": a state  # "chiến dịch giành quyền kiểm soát": a goal
               # "hai kỳ thủ đã đụng độ bốn ván cờ nhanh": a game
-              "clash": re.compile(r"(?i)(?<!\w)(?:kỳ thủ|ván cờ|trận đấu|đội tuyển|đội bóng|CLB|tay vợt|võ sĩ|cầu thủ)(?!\w)")}  # "Bão Bert bắt đầu tấn công nước Anh"  # "lãnh thổ mà Nga chiếm đóng": a state  # "chiến dịch giành quyền kiểm soát": a goal
+              "clash": re.compile(r"(?i)(?<!\w)(?:kỳ thủ|ván cờ|trận đấu|đội tuyển|đội bóng|CLB|tay vợt|võ sĩ|cầu thủ)(?!\w)")}
 _NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|(?<!ra )(?<!ban )lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm|kết quả|mùa|năm|tháng|tuần|(?<!thành công trong )việc|trước thềm|(?<!ngay )trước|(?<!ngay )sau|sự|quá trình|tiến trình|nghi phạm|nghi can|thủ phạm|hung thủ)\s+$")
 # "tiến hành các cuộc không kích", "các cuộc đụng độ vẫn diễn ra": named, but asserted all the same
 _LIGHT_VERB = re.compile(
