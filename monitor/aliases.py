@@ -97,6 +97,8 @@ class Aliases:
                 continue  # "Nguyễn Thị Nga": part of a person's name
             if " " not in m.group() and before and before[-1] in _KIN and (name in self.countries or role == "place"):
                 continue  # "chị Nga", "bà Mỹ", "cháu Ý": a person called by name ("ông Trump" stays Trump)
+            if " " not in m.group() and before and before[-1].lower() == "tiếng" and name in self.countries:
+                continue  # "tiếng Anh", "tiếng Nga": a language, not the country
             if m.group() == "Anh" and _opens(before) and after and after[0][:1].isupper() and not self._pattern().match(sentence, m.end() + 1):
                 continue  # "Anh Nguyên kể lại ...", "Anh Q. bị thương": Mr Nguyên, not Britain
             located = bool(before) and before[-1].lower() in _LOCATIVE

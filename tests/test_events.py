@@ -664,6 +664,8 @@ def test_anh_before_a_name_is_mister_not_britain() -> None:
     assert names("Theo chị Nga, lửa bốc lên từ tầng 1") == []
     assert names("cháu Ý bị thương nhẹ") == []
     assert names("ông Trump cảnh báo Nga") == ["Donald Trump", "Nga"]
+    # a language is not its country
+    assert names("đưa tiếng Anh trở thành ngôn ngữ thứ 2, học tiếng Nga") == []
 
 
 def test_a_capital_outside_a_locative_names_its_government() -> None:
