@@ -57,7 +57,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                   "tuyên bố ngừng bắn"),
     "sanction": ("trừng phạt", "cấm vận", "đóng băng tài sản"),
     "protest": (r"(?<!người )(?<!những người )biểu tình", r"xuống đường(?= biểu tình| tuần hành| phản đối| để| ở| tại| trên| khắp| hô| giương)", "tuần hành", "bạo loạn", "đình công"),
-    "disaster": ("động đất", "lũ lụt", "lũ quét", "mưa lũ", "trận lũ", "đợt lũ", "nước lũ", r"(?<!tên )(?<!Ủy ban )(?<!ủy ban )(?<!Báo )(?<!báo )(?<!các cơn )(?<!những cơn )(?<!mùa )(?<!hoài )bão(?! hòa| giá| tên| mang tên)", r"lũ(?= trên sông| đang lên| lên nhanh| dâng)",
+    "disaster": ("động đất", "lũ lụt", "lũ quét", "mưa lũ", "trận lũ", "đợt lũ", "nước lũ", r"(?<!tên )(?<!Ủy ban )(?<!ủy ban )(?<!Báo )(?<!báo )(?<!các cơn )(?<!những cơn )(?<!mùa )(?<!hoài )bão(?! hòa| giá| tên| mang tên| mạng| like| view| tin)", r"lũ(?= trên sông| đang lên| lên nhanh| dâng)",
                  r"(?<!công trình )(?<!chống )(?<!phòng chống )(?<!khắc phục )(?<!xử lý )(?<!kè )(?<!kè chống )sạt lở", r"(?<!đốt )(?<!phòng )(?<!chữa )(?<!phòng chống )cháy(?! hàng| vé| túi| nắng| máy| nổ| sém| xém)", "hỏa hoạn",
                  r"(?<!bùng )(?<!tiếng )(?<!thiết bị )(?<!chất )(?<!vật liệu )(?<!ngòi )(?<!đầu đạn )(?<!phân mảnh )(?<!thuốc )(?<!pháo )(?<!kích )nổ(?! ra| súng| lực| mạnh| cận| chậm)", "chìm tàu", "rơi máy bay", "máy bay rơi", r"bị rơi(?= gần| xuống| tại| ở| khi| ngay| trên| cách|\s*[.,])", r"(?:(?<=gặp )|(?<=bị )|(?<=xảy ra )|(?<=gây )|(?<=gây ra )|(?<=vụ )|(?<=\d )|(?<=trong )|(?<=một )|(?<=hai ))tai nạn(?! lao động)",
                  "đắm tàu", "bị đắm", "tàu đắm", "tàu chìm", r"va chạm(?= (?:với|vào) (?:xe|ô tô|tàu|máy bay))",
