@@ -138,7 +138,7 @@ _NON_NEGATING = re.compile(
 _NEG_MODAL = re.compile(
     r"(?i)(?<!\w)(?:không|chưa|chẳng|phủ nhận|bác bỏ|sẽ|có thể|dự kiến|nếu|có nguy cơ|nguy cơ|nhằm|"
     r"mục tiêu|mục đích|(?<!quyết )(?<!xác )(?<!quy )(?<!khẳng )(?<!nhận )(?<!ổn )(?<!chỉ )(?<!giả )(?<!ấn )định|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
-    r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng|cần|"
+    r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng|cần(?!\s+(?:Thơ|Giờ|Đước|Giuộc))|"
     r"trừ khi|đồng ý|đề xuất|cản trở|ngăn cản|phá hoại|dễ|khuyến khích|tìm kiếm|sợ|e sợ|lo sợ|phòng ngừa|đề phòng|suýt|thoát|đừng|chớ|hãy|đã từng|nhiều lần|từng là|từng bị|từng được|từng có|có quyền|được quyền)(?!\w)"
 )
 _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|phê chuẩn|bật đèn xanh|đồng ý (?:để|cho))(?!\w)")
@@ -200,8 +200,14 @@ def is_asserted(sentence: str, start: int, end: int, type_: str = "") -> bool:
     make it hypothetical: không, chưa, phủ nhận, sẽ, có thể, dự kiến, nếu, có nguy cơ, nhằm...
     A following "sẽ" ("nhất trí sẽ") also makes it a plan; a warning is an appeal even so."""
     clause = sentence[clause_start(sentence, start) : start]
-    window = " ".join(_NON_NEGATING.sub(" ", clause).split()[-WINDOW_SYLLABLES:])
-    if _NEG_MODAL.search(window) or (type_ in _TYPE_VETO and _TYPE_VETO[type_].search(window)):
+    masked = _NON_NEGATING.sub(lambda m: " " * len(m.group()), clause)  # same offsets, masked phrases blank
+    words = list(re.finditer(r"\S+", masked))
+    cut = words[-WINDOW_SYLLABLES].start() if len(words) >= WINDOW_SYLLABLES else 0
+    # searched in the whole clause, kept only inside the window: a lookbehind sees the word before
+    # the window ("quyết định" cut to "định ..." read as "intends")
+    if any(m.start() >= cut for m in _NEG_MODAL.finditer(masked)) or (
+        type_ in _TYPE_VETO and any(m.start() >= cut for m in _TYPE_VETO[type_].finditer(masked))
+    ):
         return False
     whole = _NON_NEGATING.sub(" ", clause)
     modal = next(reversed(list(_STRONG_MODAL.finditer(whole))), None)
