@@ -132,12 +132,12 @@ _HARD_BREAK = r";|\b(?:nhưng|song|tuy nhiên|trong khi|trong khi đó)\b"
 _CLAUSE_BREAK = re.compile(rf"[,:–]|\s-\s|{_HARD_BREAK}")
 HARD_BREAK_RE = re.compile(_HARD_BREAK)
 _NON_NEGATING = re.compile(
-    r"(?i)không (?:quân|phận|gian|chỉ|lâu|ngừng|rõ|xác định|người lái|kích|những|hề hấn)|có thể thấy|chưa từng có"
+    r"(?i)không (?:quân|phận|gian|chỉ|lâu|ngừng|rõ|xác định|người lái|kích|những|hề hấn|biên giới)|có thể thấy|chưa từng có"
     r"|(?:sử dụng|dùng)(?: [^\s,]+){1,8}? để"
 )
 _NEG_MODAL = re.compile(
     r"(?i)(?<!\w)(?:không|chưa|chẳng|phủ nhận|bác bỏ|sẽ|có thể|dự kiến|nếu|có nguy cơ|nguy cơ|nhằm|"
-    r"mục tiêu|mục đích|(?<!quyết )(?<!xác )(?<!quy )(?<!khẳng )(?<!nhận )(?<!ổn )(?<!chỉ )(?<!giả )(?<!ấn )định|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
+    r"mục tiêu|mục đích|(?<!quyết )(?<!xác )(?<!quy )(?<!khẳng )(?<!nhận )(?<!ổn )(?<!chỉ )(?<!giả )(?<!ấn )(?<!hiệp )(?-i:định)|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
     r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng|cần(?!\s+(?:Thơ|Giờ|Đước|Giuộc))|"
     r"trừ khi|đồng ý|đề xuất|cản trở|ngăn cản|phá hoại|dễ|khuyến khích|tìm kiếm|sợ|e sợ|lo sợ|phòng ngừa|đề phòng|suýt|thoát|đừng|chớ|hãy|đã từng|nhiều lần|từng là|từng bị|từng được|từng có|có quyền|được quyền)(?!\w)"
 )
@@ -150,6 +150,8 @@ _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(
               # "đơn hàng đã được ký kết", "các hợp đồng đã ký kết": business, not an accord between parties
               "agreement": re.compile(r"(?i)(?<!\w)(?:hợp đồng|đơn hàng)(?!\w)"),
               "attack": re.compile(r"(?i)(?<!\w)(?:bão|siêu bão|áp thấp|gió mạnh|lũ)(?!\w)"),  # "Bão Bert bắt đầu tấn công nước Anh"  # "lãnh thổ mà Nga chiếm đóng": a state  # "chiến dịch giành quyền kiểm soát": a goal
+              # "ký hiệp định phối hợp với các nước dẫn độ tội phạm": what a treaty provides
+              "arrest": re.compile(r"(?i)(?<!\w)(?:hiệp định|điều ước|công ước)(?!\w)"),
               # "hai kỳ thủ đã đụng độ bốn ván cờ nhanh": a game
               "clash": re.compile(r"(?i)(?<!\w)(?:kỳ thủ|ván cờ|trận đấu|đội tuyển|đội bóng|CLB|tay vợt|võ sĩ|cầu thủ)(?!\w)")}
 _NOMINAL = re.compile(r"(?i)(?<!\w)(?:cuộc|vụ|trận|đợt|loạt|hoạt động|đám|sự cố|(?<!ra )(?<!ban )lệnh|khu vực|vùng|kẻ|tên|chiến dịch|tầm|kết quả|mùa|năm|tháng|tuần|(?<!thành công trong )việc|trước thềm|(?<!ngay )trước|(?<!ngay )sau|sự|quá trình|tiến trình|nghi phạm|nghi can|thủ phạm|hung thủ)\s+$")

@@ -488,6 +488,12 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Ngày 6/4, Cơ quan Cảnh sát điều tra Công an TP Cần Thơ đã ra lệnh giữ người trong trường hợp khẩn cấp đối với Đạt.",
          [("arrest", "2019-04-06", None, False)]),
         ("Công an khuyến cáo người dân cần bắt giữ kẻ trộm khi phát hiện.", []),
+        # nor are names read as modal words: "Bình Định", "Nam Định", the GNA's "Hiệp định", MSF's "không"
+        ("Ngày 6/4, Công an tỉnh Bình Định đã bắt giữ 3 đối tượng.", [("arrest", "2019-04-06", None, False)]),
+        ("Ngày 6/4, lực lượng Chính phủ Hiệp định Quốc gia tấn công Tripoli.", [("attack", "2019-04-06", None, False)]),
+        ("Ngày 6/4, tổ chức Bác sĩ không biên giới cho biết bệnh viện bị không kích.", [("airstrike", "2019-04-06", None, False)]),
+        ("Hamas dự định tấn công Israel.", []),
+        ("Bộ trưởng: tiếp tục ký hiệp định phối hợp với các nước dẫn độ tội phạm về nước.", []),
         ("Ngày 6/4, tài xế xe tải đã bị công an tạm giữ.", [("arrest", "2019-04-06", None, False)]),
         # goods and vehicles held, a crime's name and what a law provides are no arrest
         ("Ngày 6/4, hai xe đầu kéo trên đã bị cảnh sát giao thông tạm giữ.", []),
