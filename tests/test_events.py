@@ -493,7 +493,7 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Ngày 6/4, lực lượng Chính phủ Hiệp định Quốc gia tấn công Tripoli.", [("attack", "2019-04-06", None, False)]),
         ("Ngày 6/4, tổ chức Bác sĩ không biên giới cho biết bệnh viện bị không kích.", [("airstrike", "2019-04-06", None, False)]),
         ("Hamas dự định tấn công Israel.", []),
-        ("Bộ trưởng: tiếp tục ký hiệp định phối hợp với các nước dẫn độ tội phạm về nước.", []),
+        ("Hiệp định giữa hai nước về việc dẫn độ tội phạm.", []),
         ("Ngày 6/4, tài xế xe tải đã bị công an tạm giữ.", [("arrest", "2019-04-06", None, False)]),
         # goods and vehicles held, a crime's name and what a law provides are no arrest
         ("Ngày 6/4, hai xe đầu kéo trên đã bị cảnh sát giao thông tạm giữ.", []),
