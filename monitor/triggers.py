@@ -138,7 +138,7 @@ _NON_NEGATING = re.compile(
 _NEG_MODAL = re.compile(
     r"(?i)(?<!\w)(?:không|chưa|chẳng|phủ nhận|bác bỏ|sẽ|có thể|dự kiến|nếu|có nguy cơ|nguy cơ|nhằm|"
     r"mục tiêu|mục đích|(?<!quyết )(?<!xác )(?<!quy )(?<!khẳng )(?<!nhận )(?<!ổn )(?<!chỉ )(?<!giả )(?<!ấn )(?<!hiệp )(?-i:định)|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
-    r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng|cần(?!\s+(?:Thơ|Giờ|Đước|Giuộc))|"
+    r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng|(?<!tiểu )cần(?!\s+(?:Thơ|Giờ|Đước|Giuộc))|"
     r"trừ khi|đồng ý|đề xuất|cản trở|ngăn cản|phá hoại|dễ|khuyến khích|tìm kiếm|sợ|e sợ|lo sợ|phòng ngừa|đề phòng|suýt|thoát|đừng|chớ|hãy|đã từng|nhiều lần|từng là|từng bị|từng được|từng có|có quyền|được quyền)(?!\w)"
 )
 _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|phê chuẩn|bật đèn xanh|đồng ý (?:để|cho))(?!\w)")

@@ -490,6 +490,7 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Công an khuyến cáo người dân cần bắt giữ kẻ trộm khi phát hiện.", []),
         # nor are names read as modal words: "Bình Định", "Nam Định", the GNA's "Hiệp định", MSF's "không"
         ("Ngày 6/4, Công an tỉnh Bình Định đã bắt giữ 3 đối tượng.", [("arrest", "2019-04-06", None, False)]),
+        ("Ngày 6/4, Công an huyện Tiểu Cần (Trà Vinh) bắt giữ 2 người.", [("arrest", "2019-04-06", None, False)]),
         ("Ngày 6/4, lực lượng Chính phủ Hiệp định Quốc gia tấn công Tripoli.", [("attack", "2019-04-06", None, False)]),
         ("Ngày 6/4, tổ chức Bác sĩ không biên giới cho biết bệnh viện bị không kích.", [("airstrike", "2019-04-06", None, False)]),
         ("Hamas dự định tấn công Israel.", []),
