@@ -495,6 +495,12 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Ngày 6/4, tổ chức Bác sĩ không biên giới cho biết bệnh viện bị không kích.", [("airstrike", "2019-04-06", None, False)]),
         ("Hamas dự định tấn công Israel.", []),
         ("Hiệp định giữa hai nước về việc dẫn độ tội phạm.", []),
+        # names that hold a trigger word: Hạ Long's Bãi Cháy, an association, an islet, a forecasting centre
+        ("Ngày 6/4, đường đua đi qua cầu Bãi Cháy.", []),
+        ("Ngày 6/4, chủ tịch Hội Kiến trúc sư Khánh Hòa cho biết.", []),
+        ("Ngày 6/4, nước dâng tại các cồn Tân Lập, Nhất Trí, Ngọc Thảo.", []),
+        ("Ngày 6/4, Trung tâm Bão Nhiệt đới Tokyo cho biết.", []),
+        ("Ngày 6/4, đám cháy bùng phát tại một khách sạn ở Bãi Cháy.", [("disaster", "2019-04-06", None, False)]),
         ("Ngày 6/4, tài xế xe tải đã bị công an tạm giữ.", [("arrest", "2019-04-06", None, False)]),
         # goods and vehicles held, a crime's name and what a law provides are no arrest
         ("Ngày 6/4, hai xe đầu kéo trên đã bị cảnh sát giao thông tạm giữ.", []),
