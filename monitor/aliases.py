@@ -99,6 +99,8 @@ class Aliases:
                 continue  # "chị Nga", "bà Mỹ", "cháu Ý": a person called by name ("ông Trump" stays Trump)
             if " " not in m.group() and before and before[-1].lower() == "tiếng" and name in self.countries:
                 continue  # "tiếng Anh", "tiếng Nga": a language, not the country
+            if " " not in m.group() and name in self.countries and after and _vietnamese_name_part(after[0]) and not self._pattern().match(sentence, m.end() + 1):
+                continue  # "huyện Đức Thọ", "Mỹ Lai", "Nga Sơn", "Ý Yên": a Vietnamese place, not the country
             if m.group() == "Anh" and _opens(before) and after and after[0][:1].isupper() and not self._pattern().match(sentence, m.end() + 1):
                 continue  # "Anh Nguyên kể lại ...", "Anh Q. bị thương": Mr Nguyên, not Britain
             located = bool(before) and before[-1].lower() in _LOCATIVE
@@ -148,6 +150,22 @@ class Aliases:
 # how Vietnamese address a person before the given name (lowercase: "Bà" opening a sentence
 # may be "Bà Rịa"); a one-word country or place right after one is that person's name
 _KIN = frozenset(["anh", "chị", "em", "cô", "bà", "ông", "bé", "cháu", "chú", "bác", "cụ", "dì", "thím", "mợ"])
+
+
+_VN_LETTERS = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
+# unaccented syllables that end Vietnamese place names after a country's syllable ("Mỹ Tho", "Mỹ Lai")
+_VN_PLAIN = frozenset(["Tho", "Lai", "An", "Linh", "Long", "Giang", "Hoa", "Phong", "Tam", "Thanh"])
+# a second country's syllable makes a pair of countries ("quan hệ Mỹ Trung", "Mỹ Ấn"), not a place
+_COUNTRY_SYLLABLES = frozenset(["Trung", "Ấn", "Nhật", "Hàn", "Triều", "Úc", "Nga", "Pháp", "Anh", "Đức", "Việt", "Lào", "Thái", "Ý", "Mỹ", "Âu", "Á", "Phi"])
+
+
+def _vietnamese_name_part(word: str) -> bool:
+    """A capitalised Vietnamese syllable (Sơn, Thọ, Đình, Yên, Tho ...), not a foreign given
+    name ("Mỹ Donald Trump", "Nga Sergei Lavrov")."""
+    word = word.strip(",.;:()\"“”'")
+    if word in _COUNTRY_SYLLABLES:
+        return False
+    return bool(word[:1].isupper()) and (bool(_VN_LETTERS.search(word)) or word in _VN_PLAIN)
 
 
 def _opens(before: list[str]) -> bool:

@@ -685,6 +685,13 @@ def test_anh_before_a_name_is_mister_not_britain() -> None:
     assert names("Theo chị Nga, lửa bốc lên từ tầng 1") == []
     assert names("cháu Ý bị thương nhẹ") == []
     assert names("ông Trump cảnh báo Nga") == ["Donald Trump", "Nga"]
+    # a country's syllable opening a Vietnamese place name is that place; a foreign given name
+    # or a second country's syllable after it keeps the country
+    assert names("Công an huyện Đức Thọ cho biết") == []
+    assert names("thảm sát Mỹ Lai, huyện Anh Sơn, xã Ý Yên") == []
+    assert names("Tổng thống Mỹ Donald Trump nói") == ["Mỹ", "Donald Trump"]
+    assert names("Thủ tướng Ý Giorgia Meloni") == ["Italy", "Giorgia Meloni"]
+    assert names("quan hệ Mỹ Trung căng thẳng") == ["Mỹ"]
     # a language is not its country
     assert names("đưa tiếng Anh trở thành ngôn ngữ thứ 2, học tiếng Nga") == []
 
