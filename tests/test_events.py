@@ -694,6 +694,7 @@ def test_anh_before_a_name_is_mister_not_britain() -> None:
     assert names("quan hệ Mỹ Trung căng thẳng") == ["Mỹ"]
     # a language is not its country
     assert names("đưa tiếng Anh trở thành ngôn ngữ thứ 2, học tiếng Nga") == []
+    assert names("phụ huynh và lãnh đạo Trung tâm Anh ngữ Thiên Lập Nhân") == []
 
 
 def test_a_capital_outside_a_locative_names_its_government() -> None:
