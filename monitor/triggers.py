@@ -137,7 +137,7 @@ _NON_NEGATING = re.compile(
 )
 _NEG_MODAL = re.compile(
     r"(?i)(?<!\w)(?:không|chưa|chẳng|phủ nhận|bác bỏ|sẽ|có thể|dự kiến|nếu|có nguy cơ|nguy cơ|nhằm|"
-    r"mục tiêu|mục đích|(?<!quyết )(?<!xác )(?<!quy )(?<!khẳng )(?<!nhận )(?<!ổn )(?<!chỉ )(?<!giả )(?<!ấn )(?<!hiệp )(?-i:định)|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|liệu|tránh|ngăn chặn|đe dọa|"
+    r"mục tiêu|mục đích|(?<!quyết )(?<!xác )(?<!quy )(?<!khẳng )(?<!nhận )(?<!ổn )(?<!chỉ )(?<!giả )(?<!ấn )(?<!hiệp )(?-i:định)|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|(?<!tài )(?<!nguyên )(?<!dữ )(?<!vật )(?<!nhiên )(?<!tư )(?<!số )(?<!chất )liệu|tránh|ngăn chặn|đe dọa|"
     r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng|(?<!tiểu )cần(?!\s+(?:Thơ|Giờ|Đước|Giuộc))|"
     r"trừ khi|đồng ý|đề xuất|cản trở|ngăn cản|phá hoại|dễ|khuyến khích|tìm kiếm|sợ|e sợ|lo sợ|phòng ngừa|đề phòng|suýt|thoát|đừng|chớ|hãy|đã từng|nhiều lần|từng là|từng bị|từng được|từng có|có quyền|được quyền)(?!\w)"
 )
@@ -181,7 +181,7 @@ _PRESUPPOSED = re.compile(r"(?i)^\W*(?:sau khi|trước khi)(?!\w)")
 WINDOW_SYLLABLES = 8  # how far back a negation or modal word reaches, within the clause
 # future and hypothetical words scope over the whole clause ("Nga tuyên bố sẽ trả đũa các quốc gia
 # NATO hỗ trợ Ukraine tấn công"), unless a subordinate clause starts after them ("sẽ đáp trả sau khi ...")
-_STRONG_MODAL = re.compile(r"(?i)(?<!\w)(?:sẽ|nếu|dự kiến|có thể|liệu)(?!\w)")
+_STRONG_MODAL = re.compile(r"(?i)(?<!\w)(?:sẽ|nếu|dự kiến|có thể|(?<!tài )(?<!nguyên )(?<!dữ )(?<!vật )(?<!nhiên )(?<!tư )(?<!số )(?<!chất )liệu)(?!\w)")  # "tài liệu": documents
 _SCOPE_BREAK = re.compile(r"(?i)(?<!\w)(?:sau khi|khi|vì|do|bởi|sau đó|trước khi)(?!\w)")
 
 
