@@ -494,7 +494,7 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Ngày 6/4, lực lượng Chính phủ Hiệp định Quốc gia tấn công Tripoli.", [("attack", "2019-04-06", None, False)]),
         ("Ngày 6/4, tổ chức Bác sĩ không biên giới cho biết bệnh viện bị không kích.", [("airstrike", "2019-04-06", None, False)]),
         ("Hamas dự định tấn công Israel.", []),
-        ("Ngày 6/4, hàng nghìn người xuống đường biểu tình, theo tài liệu của cảnh sát.", [("protest", "2019-04-06", None, False)]),
+        ("Ngày 6/4, theo tài liệu cảnh sát công bố hàng nghìn người đã biểu tình ở thủ đô.", [("protest", "2019-04-06", None, False)]),
         ("Hiệp định giữa hai nước về việc dẫn độ tội phạm.", []),
         # names that hold a trigger word: Hạ Long's Bãi Cháy, an association, an islet, a forecasting centre
         ("Ngày 6/4, đường đua đi qua cầu Bãi Cháy.", []),
