@@ -149,7 +149,7 @@ class Aliases:
 
 # how Vietnamese address a person before the given name (lowercase: "Bà" opening a sentence
 # may be "Bà Rịa"); a one-word country or place right after one is that person's name
-_KIN = frozenset(["anh", "chị", "em", "cô", "bà", "ông", "bé", "cháu", "chú", "bác", "cụ", "dì", "thím", "mợ"])
+_KIN = frozenset(["anh", "chị", "em", "cô", "bà", "ông", "bé", "cháu", "chú", "bác", "cụ", "dì", "thím", "mợ", "thầy", "cậu", "chàng", "nàng"])
 
 
 _VN_LETTERS = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)

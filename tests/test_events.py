@@ -685,6 +685,7 @@ def test_anh_before_a_name_is_mister_not_britain() -> None:
     # a country named after "chị", "bà", "cháu" ... is a person; a leader after "ông" stays the leader
     assert names("Theo chị Nga, lửa bốc lên từ tầng 1") == []
     assert names("cháu Ý bị thương nhẹ") == []
+    assert names("thầy Nhật bày tỏ, cậu Nga kể lại") == []
     assert names("ông Trump cảnh báo Nga") == ["Donald Trump", "Nga"]
     # a country's syllable opening a Vietnamese place name is that place; a foreign given name
     # or a second country's syllable after it keeps the country
