@@ -143,8 +143,9 @@ _NEG_MODAL = re.compile(
 )
 _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|phê chuẩn|bật đèn xanh|đồng ý (?:để|cho))(?!\w)")
 _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(?<!\w)mà(?!\w)"),
-              # "Luật An toàn giao thông đường bộ Malaysia yêu cầu tài xế ...": a rule, not an appeal
-              "appeal": re.compile(r"(?i)(?<!\w)(?:luật|quy định|nghị định|thông tư|hiến pháp|điều lệ)(?!\w)"),
+              # "Luật An toàn giao thông đường bộ Malaysia yêu cầu tài xế ...": a rule, not an appeal;
+              # "Thuyền trưởng U17 Việt Nam đưa ra yêu cầu rất khắt khe với các cầu thủ": sport
+              "appeal": re.compile(r"(?i)(?<!\w)(?:luật|quy định|nghị định|thông tư|hiến pháp|điều lệ|HLV|huấn luyện viên|cầu thủ|trọng tài|đội tuyển|CLB|U\d\d)(?!\w)"),
               # "trận đấu thứ 2 gặp U17 Nhật Bản": a fixture, not officials meeting
               "meeting": re.compile(r"(?i)(?<!\w)(?:trận đấu|đội tuyển|đội bóng|CLB|vòng bảng|vòng loại|tuyển thủ|cầu thủ)(?!\w)"),
               # "đơn hàng đã được ký kết", "các hợp đồng đã ký kết": business, not an accord between parties

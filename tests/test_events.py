@@ -518,6 +518,7 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         # bullying, brain death, a venue's name, a family asking for anonymity, adultery, chess, a yearly figure
         ("Bị bắt quả tang ngoại tình với tài xế trên ô tô, người vợ bình thản đối mặt chồng", []),
         ("Ngày 6/4, hai kỳ thủ đã đụng độ bốn ván cờ nhanh chớp.", []),
+        ("Ngày 6/4, thuyền trưởng U17 Việt Nam đưa ra yêu cầu rất khắt khe với các cầu thủ.", []),
         ("Ngày 6/4, cô dâu đeo vàng trong ngày cưới gây 'bão mạng'.", []),
         ("Hằng năm số vụ phạm tội về ma túy được phát hiện, bắt giữ tại khu vực biên giới tăng trên 3%.", []),
         ("Ngày 6/4, bệnh viện cứu sống một du khách người Hàn Quốc (gia đình yêu cầu không nêu tên) bị xuất huyết não.", []),
