@@ -93,15 +93,17 @@ class Aliases:
             after = sentence[m.end() :].split(None, 1)[:1]
             if not name or (after and after[0] in self.not_followed_by.get(name, ())):
                 continue
-            if " " not in m.group() and len(before) > 1 and before[-1][:1].isupper():
+            one_word, country = " " not in m.group(), name in self.countries
+            next_is_alias = bool(after) and self._pattern().match(sentence, m.end() + 1) is not None
+            if one_word and len(before) > 1 and before[-1][:1].isupper():
                 continue  # "Nguyễn Thị Nga": part of a person's name
-            if " " not in m.group() and before and before[-1] in _KIN and (name in self.countries or role == "place"):
+            if one_word and before and before[-1] in _KIN and (country or role == "place"):
                 continue  # "chị Nga", "bà Mỹ", "cháu Ý": a person called by name ("ông Trump" stays Trump)
-            if " " not in m.group() and before and before[-1].lower() == "tiếng" and name in self.countries:
+            if one_word and country and before and before[-1].lower() == "tiếng":
                 continue  # "tiếng Anh", "tiếng Nga": a language, not the country
-            if " " not in m.group() and name in self.countries and after and _vietnamese_name_part(after[0]) and not self._pattern().match(sentence, m.end() + 1):
+            if one_word and country and after and _vietnamese_name_part(after[0]) and not next_is_alias:
                 continue  # "huyện Đức Thọ", "Mỹ Lai", "Nga Sơn", "Ý Yên": a Vietnamese place, not the country
-            if m.group() == "Anh" and _opens(before) and after and after[0][:1].isupper() and not self._pattern().match(sentence, m.end() + 1):
+            if m.group() == "Anh" and _opens(before) and after and after[0][:1].isupper() and not next_is_alias:
                 continue  # "Anh Nguyên kể lại ...", "Anh Q. bị thương": Mr Nguyên, not Britain
             located = bool(before) and before[-1].lower() in _LOCATIVE
             if name in self.countries:

@@ -42,6 +42,7 @@ __all__ = [
 
 
 WINDOW_DAYS = 3  # the story's window: an undated event is taken to happen near publication
+REPORT_LAG_DAYS = 7  # how long before a police report the happening it tells may be
 
 
 # --------------------------------------------------------------------------- one article
@@ -248,7 +249,7 @@ def _told_before(events: list[Event], told: list[bool], f: Found, published: dat
         return None  # strikes in a war follow one another: "ATACMS hôm 19-11" is not "Storm Shadow ngày 20-11"
     for i in range(len(events) - 1, -1, -1):
         old = events[i]
-        if not told[i] or old.type != ev.type or old.date is None or not (0 < _days(ev.date, old.date) <= 7):
+        if not told[i] or old.type != ev.type or old.date is None or not (0 < _days(ev.date, old.date) <= REPORT_LAG_DAYS):
             continue
         if same_in_article(replace(old, date=None), ev, published, aliases) and not _conflicting_counts(old, ev):
             return i
@@ -270,7 +271,7 @@ def _date_last(events: list[Event], where: list[int], told: list[bool], f: Found
     if not events or events[-1].background or f.index - where[-1] > 3:
         return
     last, day = events[-1], f.event.date
-    if last.date is None or (told[-1] and day and 0 < _days(day, last.date) <= 7):
+    if last.date is None or (told[-1] and day and 0 < _days(day, last.date) <= REPORT_LAG_DAYS):
         events[-1] = replace(last, date=day, background=is_background(day, False, local_day(published)))
         told[-1] = False
 

@@ -118,8 +118,6 @@ def _report_date(sentence: str, d: DateSpan, t: Trigger, triggers: list[Trigger]
     head = sentence[:cs]  # "Theo Đài CNN, ngày 19-11, ...": the date right after the attribution
     if _ATTRIBUTION.match(head) and head.count(",") == 1 and not sentence[cs : d[0]].strip() and d[1] <= t.start:
         return True
-    if _inquiry_date(sentence, d, t, triggers):
-        return True
     for r in _REPORTING.finditer(sentence, 0, t.start):
         between = [o for o in triggers if d[1] <= o.start < r.start()]
         if d[1] <= r.start() and r.start() - d[1] <= 80 and not between:
@@ -148,7 +146,11 @@ def _pick_date(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence:
         # "Ngày 6/4, cảnh sát bắt giữ ba nghi phạm trong vụ sát hại ...": a date before both is the
         # arrest's; "tạm giữ sau khi gây ra vụ tông liên hoàn ... vào đêm 14-11": one after is its own
         dates = [d for d in dates if d[0] > t.start]
-    own = [d for d in dates if d[2] and not _report_date(sentence, d, t, triggers)]
+    # the day of an inquiry into the case the trigger is in is a report's date too (saying it is
+    # the happening for a speech act: _report_date)
+    inquiry = [d for d in dates if d[2] and _inquiry_date(sentence, d, t, triggers)]
+    reports = inquiry if t.type not in _SPEECH_ACTS else []
+    own = [d for d in dates if d[2] and d not in reports and not _report_date(sentence, d, t, triggers)]
     generic = t.nominal and bool(_GENERIC.search(sentence, max(0, t.start - 24), t.start))
     if generic:  # "các cuộc tấn công khủng bố", "lệnh cấm vận": its own clause's date or none
         cs, ce = clause_start(sentence, t.start), clause_end(sentence, t.end)
@@ -156,7 +158,6 @@ def _pick_date(dates: list[DateSpan], triggers: list[Trigger], i: int, sentence:
     day = _pick_from(own, triggers, i, sentence)
     # the report's date is the best estimate there is; for a case only named, only an inquiry's
     # ("đang làm rõ nguyên nhân vụ tai nạn khiến 1 người chết")
-    inquiry = any(d[2] and _inquiry_date(sentence, d, t, triggers) for d in dates)
     if day is None and (t.setting or not t.nominal or inquiry) and len(own) < len([d for d in dates if d[2]]):
         day = _pick_from(dates, triggers, i, sentence)  # only the report's date: the best estimate there is
         return day, day is not None

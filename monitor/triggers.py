@@ -212,9 +212,8 @@ def is_asserted(sentence: str, start: int, end: int, type_: str = "") -> bool:
         type_ in _TYPE_VETO and any(m.start() >= cut for m in _TYPE_VETO[type_].finditer(masked))
     ):
         return False
-    whole = _NON_NEGATING.sub(" ", clause)
-    modal = next(reversed(list(_STRONG_MODAL.finditer(whole))), None)
-    if modal is not None and not _SCOPE_BREAK.search(whole, modal.end()):
+    modal = next(reversed(list(_STRONG_MODAL.finditer(masked))), None)
+    if modal is not None and not _SCOPE_BREAK.search(masked, modal.end()):
         return False
     if _PERMISSION.search(clause):  # "cho phép Ukraine sử dụng tên lửa tầm xa tấn công ...": allowed, not done
         return False
