@@ -42,6 +42,20 @@ _ABBREV = frozenset(
 _SPLIT = re.compile(r"(?<=[.!?…])(?P<close>[\"”’)\]]*)\s+(?=\S)")
 
 
+# a sentence end glued to the next sentence, as in a related-articles strip ("... càng ác
+# liệt?Quân đội Nga ...", "... trong máu.Từ những phân tích ..."): split when the word before is
+# lower case, so "TP.HCM", "1Cash.Info" and "Ath.Bilbao" stay whole
+_GLUED = re.compile(r"(?<![\w.])(\w+)([.?!])(?=[^\W\d_][^\W\d_])")
+
+
+def _unglue(m: re.Match[str]) -> str:
+    word, mark = m.group(1), m.group(2)
+    after = m.string[m.end() : m.end() + 2]
+    if word.isalpha() and word.islower() and len(word) > 1 and after[0].isupper() and after[1].islower():
+        return f"{word}{mark} "
+    return m.group()
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of `text`: paragraphs (lines) split after . ! ? … before a capital or digit.
 
@@ -50,6 +64,7 @@ def split_sentences(text: str) -> list[str]:
     """
     out: list[str] = []
     for para in (text or "").splitlines():
+        para = _GLUED.sub(_unglue, para)
         start = 0
         for m in _SPLIT.finditer(para):
             cut = m.start() + len(m.group("close"))
@@ -312,7 +327,7 @@ def _named_toll(sentence: str, pos: int) -> bool:
 # a rate or an estimate over a period: "135.000 ca tử vong ... mỗi năm", "bình quân mỗi năm có gần
 # 70.000 ca tử vong", "từ năm 2020-2023 ... 270.000 ca tử vong": a statistic, no happening
 _STATISTIC = re.compile(
-    r"(?i)(?<!\w)(?:mỗi (?:năm|tháng|tuần|ngày)|hằng năm|hàng năm|bình quân|tỷ lệ|tỉ lệ|từ năm \d{4})(?!\w)"
+    r"(?i)(?<!\w)(?:mỗi (?:năm|tháng|tuần|ngày)|hằng năm|hàng năm|bình quân|tỷ lệ|tỉ lệ|từ năm \d{4}|trên toàn cầu|trên thế giới)(?!\w)|/(?:năm|tháng)(?!\w)"
 )
 
 

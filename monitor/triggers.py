@@ -356,13 +356,23 @@ def _list_total(sentence: str, start: int, value: int) -> int:
         total, pos = total + v0, lo + s0
 
 
+def _hypothetical(sentence: str, pos: int) -> bool:
+    """A future or hypothetical word anywhere earlier in the clause, with no subordinate clause
+    opening after it: "có thể đã đi đến một cuộc chiến hạt nhân khiến hàng triệu người thiệt
+    mạng", "không thể để hàng chục ngàn người dân ... phải bỏ mạng"."""
+    masked = _NON_NEGATING.sub(lambda m: " " * len(m.group()), sentence[clause_start(sentence, pos) : pos])
+    modal = next(reversed(list(_STRONG_MODAL.finditer(masked))), None) or next(
+        reversed(list(re.finditer(r"(?i)(?<!\w)không thể để(?!\w)", masked))), None)
+    return modal is not None and not _SCOPE_BREAK.search(masked, modal.end())
+
+
 def find_casualties(sentence: str, dates: list[tuple[int, int]]) -> list[Casualty]:
     """Killed and injured counts, each read next to its verb ("14 binh sĩ LNA thiệt mạng",
     "làm thiệt mạng 10 người", "số người chết đã tăng lên 5.300"); negated ones are dropped."""
     out = []
     for m in _CASUALTY_RE.finditer(sentence):
         before = _NON_NEGATING.sub(" ", sentence[max(0, m.start() - 30) : m.start()])
-        if _CASUALTY_VETO.search(before):
+        if _CASUALTY_VETO.search(before) or _hypothetical(sentence, m.start()):
             continue
         kind = "killed" if m.group("k") else "injured" if m.group("i") else "mention"
         if re.search(r"(?i)(?<!\w)vụ\s+$", sentence[: m.start()]):

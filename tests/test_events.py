@@ -154,6 +154,17 @@ def test_split_sentences_keeps_numbers_abbreviations_and_quotes() -> None:
     ]
 
 
+def test_split_sentences_where_a_related_articles_strip_glues_them() -> None:
+    text = "Đàm phán hay giao tranh càng ác liệt?Quân đội Nga tiến lên. Nồng độ cồn trong máu.Từ đó, tòa xử. Trang 1Cash.Info nói."
+    assert split_sentences(text) == [
+        "Đàm phán hay giao tranh càng ác liệt?",
+        "Quân đội Nga tiến lên.",
+        "Nồng độ cồn trong máu.",
+        "Từ đó, tòa xử.",
+        "Trang 1Cash.Info nói.",
+    ]
+
+
 def test_split_sentences_on_word_segmented_text_and_paragraphs() -> None:
     assert split_sentences("Libya : Giao tranh ở Tripoli . Hôm nay yên .\nĐoạn hai") == [
         "Libya : Giao tranh ở Tripoli .",
@@ -266,6 +277,11 @@ def test_parse_count(text: str, expected: int | None) -> None:
         ("tuyên phạt bị cáo 8 năm tù về tội giết người", None, None),  # "năm" after a number is years; a crime's name
         ("5 năm sau, 2 người chết", 2, None),
         ("bị đề nghị truy tố hành vi giết người", None, None),
+        # a hypothetical toll, however far back its modal word
+        ('Mỹ - Triều có thể đã đi đến "một cuộc chiến hạt nhân khiến hàng triệu người thiệt mạng"', None, None),
+        ("Chúng tôi không thể để hàng chục ngàn người dân của mình phải bỏ mạng", None, None),
+        ("Nếu xung đột lan rộng, hàng nghìn dân thường ở khu vực này sẽ thiệt mạng", None, None),
+        ("Nga có thể tấn công, sau khi 5 binh sĩ thiệt mạng", 5, None),  # the modal's scope ends at "sau khi"
     ],
 )
 def test_casualty_counts(sentence: str, killed: int | None, injured: int | None) -> None:
@@ -550,6 +566,8 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Ngày 6/4, Bangladesh là nước chiếm lấy vị trí thứ 7 của Việt Nam.", []),
         ("Theo WHO, từ năm 2020-2023 Việt Nam có gần 270.000 ca tử vong do kháng kháng sinh.", []),
         ("CDC ước tính có 1,2 triệu ca nhiễm và 135.000 ca tử vong bởi bệnh này mỗi năm.", []),
+        ("Tổng cộng là 104.300 ca tử vong/năm vì các bệnh có liên quan đến thuốc lá.", []),
+        ("Vi khuẩn kháng thuốc góp phần gây ra 4,95 triệu ca tử vong trên toàn cầu.", []),
         # a reporter's request for comment, a call answered, the time of an accident
         ("Ngày 6/4, trả lời câu hỏi của phóng viên đề nghị cho biết phản ứng của Việt Nam, người phát ngôn nói.", []),
         ("Ngày 6/4, Thủ tướng hưởng ứng Lời kêu gọi hành động cải cách thể chế toàn cầu.", []),
