@@ -141,6 +141,7 @@ _NEG_MODAL = re.compile(
     r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng|(?<!tiểu )cần(?!\s+(?:Thơ|Giờ|Đước|Giuộc))|"
     r"trừ khi|đồng ý|đề xuất|cản trở|ngăn cản|phá hoại|dễ|khuyến khích|tìm kiếm|sợ|e sợ|lo sợ|phòng ngừa|đề phòng|suýt|thoát|đừng|chớ|hãy|đã từng|nhiều lần|từng là|từng bị|từng được|từng có|có quyền|được quyền)(?!\w)"
 )
+_CONDITION = re.compile(r"(?i)(?<!\w)(?:nếu|giả sử|trong trường hợp)(?!\w)")
 _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|phê chuẩn|bật đèn xanh|đồng ý (?:để|cho))(?!\w)")
 _TYPE_VETO = {"capture": re.compile(r"(?i)chiến dịch|tấn công|\bđể\b|(?<!\w)mà(?!\w)"),
               # "Luật An toàn giao thông đường bộ Malaysia yêu cầu tài xế ...": a rule, not an appeal;
@@ -215,6 +216,8 @@ def is_asserted(sentence: str, start: int, end: int, type_: str = "") -> bool:
     modal = next(reversed(list(_STRONG_MODAL.finditer(masked))), None)
     if modal is not None and not _SCOPE_BREAK.search(masked, modal.end()):
         return False
+    if _CONDITION.search(sentence, clause_start(sentence, start, HARD_BREAK_RE), start) and type_ != "appeal":
+        return False  # "Matxcơva có thể sử dụng vũ khí hạt nhân nếu ..., hoặc phóng tên lửa ...": the condition's list
     if _PERMISSION.search(clause):  # "cho phép Ukraine sử dụng tên lửa tầm xa tấn công ...": allowed, not done
         return False
     # "nhất trí sẽ ...", "Hội nghị này dự kiến sẽ ...": what follows makes it a plan
