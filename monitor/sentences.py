@@ -335,7 +335,7 @@ _STATISTIC = re.compile(
 CONTEXT_KINDS = ("attack", "disaster", "meeting", "election", "capture")
 _CONTINUES = re.compile(
     r"(?i)^\W*(?:khi|lúc|lúc này|lúc đó|sau đó|ngay sau đó|ngay lúc đó|tới|đến khi|đến nơi|tại đây|thời điểm (?:này|đó)"
-    r"|kết thúc|tiếp đó|tiếp theo|trong đó|cụ thể|theo đó|trong quá trình|trong lúc)(?!\w)"
+    r"|kết thúc|tiếp đó|tiếp theo|trong đó|cụ thể|theo đó|trong quá trình|trong lúc|ngay lập tức|lập tức|ngay tức khắc)(?!\w)"
 )
 _ALSO = re.compile(r"(?i)(?<!\w)(?:cũng|sau đó|tiếp đó)(?!\w)")  # "Thủ tướng Singapore cũng kêu gọi ...": on the occasion just told
 # an era named: "do bom mìn chưa phát nổ từ thời chiến tranh Việt Nam" is history with no year

@@ -636,6 +636,13 @@ def test_a_narratives_time_carries_through_trong_qua_trinh() -> None:
     assert [(k[0], k[1]) for k in _kinds(text=text)] == [("disaster", "2019-04-04")]
 
 
+def test_an_arrest_made_at_once_takes_the_time_of_the_find() -> None:
+    text = ("Ngày 7/4, Bộ đội biên phòng cho biết vừa bắt giữ Trần Văn T. khi người này vận chuyển ma túy. "
+            "Khoảng 8h ngày 4/4, đồn biên phòng phát hiện T. đang nhập cảnh có biểu hiện nghi vấn. "
+            "Kiểm tra thì phát hiện T. vận chuyển 2 bánh heroin. Ngay lập tức T. bị bắt giữ để điều tra.")  # fmt: skip
+    assert sorted(k[1] for k in _kinds(text=text) if k[0] == "arrest") == ["2019-04-04", "2019-04-07"]
+
+
 def test_a_narratives_time_carries_on_until_a_new_date_is_named() -> None:
     text = ("Sáng 5/4, một tài xế ô tô dừng xe trên đường Nguyễn Huệ. Một người đàn ông tiến đến gõ cửa xe. "
             "Sau đó, người đàn ông này dùng kéo tấn công, khiến tài xế bị thương.")  # fmt: skip
