@@ -234,6 +234,15 @@ class Trigger:
     setting: bool = False  # "trong cuộc họp tại Paris": named as the scene of what is reported
 
 
+# "Số vụ phạm tội ... được phát hiện, bắt giữ tăng trên 3%": a count of cases that rises or falls
+_COUNT_OF = re.compile(r"(?i)(?<!\w)số (?:vụ|đối tượng|người|ca|trường hợp)(?!\w)[^.;:]{0,80}$")
+_TREND = re.compile(r"(?i)[^.;:]{0,40}?(?<!\w)(?:tăng|giảm)(?!\w)")
+
+
+def _trend(sentence: str, start: int, end: int) -> bool:
+    return bool(_COUNT_OF.search(sentence, 0, start) and _TREND.match(sentence, end))
+
+
 def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list[Trigger]:
     """Asserted event triggers, in order; negated or hypothetical ones are left out, and so is
     what an appeal asks for ("kêu gọi các bên đàm phán") and any trigger inside a name in
@@ -249,7 +258,7 @@ def find_triggers(sentence: str, masked: Iterable[tuple[int, int]] = ()) -> list
         if any(s < m.end() and m.start() < e for s, e in spans):
             continue
         coordinated = vetoed >= 0 and re.fullmatch(r"\s*(?:,|và|hoặc|hay)\s*", sentence[vetoed : m.start()])
-        if coordinated or not is_asserted(sentence, m.start(), m.end(), type_):
+        if coordinated or not is_asserted(sentence, m.start(), m.end(), type_) or _trend(sentence, m.start(), m.end()):
             vetoed = m.end()  # "sẽ có các cuộc hội đàm, hội kiến": the second is a plan too
             continue
         head = sentence[max(0, m.start() - 24) : m.start()]

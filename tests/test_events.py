@@ -540,6 +540,8 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Ngày 6/4, thuyền trưởng U17 Việt Nam đưa ra yêu cầu rất khắt khe với các cầu thủ.", []),
         ("Ngày 6/4, cô dâu đeo vàng trong ngày cưới gây 'bão mạng'.", []),
         ("Hằng năm số vụ phạm tội về ma túy được phát hiện, bắt giữ tại khu vực biên giới tăng trên 3%.", []),
+        ("Số vụ phạm tội về ma túy xuyên quốc gia được phát hiện, bắt giữ tăng trên 3%.", []),  # a trend
+        ("Ngày 6/4, công an cho biết số đối tượng bị bắt giữ trong đợt cao điểm là 12 người.", [("arrest", "2019-04-06", None, False)]),
         ("Ngày 6/4, bệnh viện cứu sống một du khách người Hàn Quốc (gia đình yêu cầu không nêu tên) bị xuất huyết não.", []),
         ("Cô bé có suy nghĩ tự tử từ năm 9 tuổi, bị bắt nạt và không có bạn bè.", []),
         ("Trong hơn 2 tháng đầu năm 2025, 21 ca đồng ý hiến tạng sau chết não.", []),
