@@ -31,7 +31,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                "bắt cóc", r"mở (?:một )?(?:cuộc )?chiến dịch(?= quân sự| tấn công| chiếm| giành| nhằm vào)",
                # beyond the issue's list, each seen in the dev set: an advance on, a shoot-down, a
                # missile launch at a target, a hijacking
-               "tiến đánh", r"bắn rơi(?! (?:[^\s,.]+ ){0,3}?(?:UAV|drone|tên lửa|máy bay không người lái|thiết bị bay))", r"(?<!thử )(?<!hệ thống )(?<!bệ )phóng (?!thử )(?:[^\s,.]+ ){0,3}?tên lửa(?! thử)", r"(?<!hệ thống )bắn (?!thử |hạ |rơi |chặn |đánh chặn )(?:[^\s,.]+ ){0,3}?tên lửa(?! thử| đánh chặn)", "cướp máy bay",
+               "tiến đánh", r"bắn rơi(?! (?:[^\s,.]+ ){0,3}?(?:UAV|drone|tên lửa|máy bay không người lái|thiết bị bay))", r"(?<!thử )(?<!hệ thống )(?<!bệ )phóng (?!thử )(?:[^\s,.]+ ){0,3}?tên lửa(?! thử| tự chế| nghiệp dư)", r"(?<!hệ thống )bắn (?!thử |hạ |rơi |chặn |đánh chặn )(?:[^\s,.]+ ){0,3}?tên lửa(?! thử| đánh chặn)", "cướp máy bay",
                "vụ không tặc", r"bắt (?:giữ )?(?:[^\s,.]+ ){0,5}?làm con tin", r"bắt giữ (?:[^\s,.]+ ){0,2}?con tin",
                # raids, and violent crime against people: a murder, a stabbing, a shooting
                "tập kích", "thiêu chết", "thiêu sống", "đốt chết", r"(?<!đấu )nổ súng", "sát hại", "giết hại", "giết chết", r"(?<!bị )(?<!tội )(?<!án )(?<!vi )(?<!tội \")(?<!tội “)(?<!can )giết(?! chóc| thời gian)", "hành hung",
