@@ -99,6 +99,8 @@ class Aliases:
                 continue  # "Nguyễn Thị Nga": part of a person's name
             if one_word and before and before[-1] in _KIN and (country or role == "place"):
                 continue  # "chị Nga", "bà Mỹ", "cháu Ý": a person called by name ("ông Trump" stays Trump)
+            if after and after[0].rstrip(",.;:)\"”’") in _MEDIA:
+                continue  # "báo New York Times", "Bangkok Post", "Kyiv Independent": a newspaper, not the place
             if one_word and country and before and before[-1].lower() == "tiếng":
                 continue  # "tiếng Anh", "tiếng Nga": a language, not the country
             if one_word and country and after and _vietnamese_name_part(after[0]) and not next_is_alias:
@@ -151,6 +153,9 @@ class Aliases:
 
 # how Vietnamese address a person before the given name (lowercase: "Bà" opening a sentence
 # may be "Bà Rịa"); a one-word country or place right after one is that person's name
+# the last word of a newspaper's or a channel's name that opens with a place
+_MEDIA = frozenset(["Times", "Post", "Herald", "Journal", "Tribune", "Independent", "Daily", "Gazette", "Telegraph",
+                    "Observer", "Pravda", "News", "Insider", "Today", "Morning"])  # fmt: skip
 _KIN = frozenset(["anh", "chị", "em", "cô", "bà", "ông", "bé", "cháu", "chú", "bác", "cụ", "dì", "thím", "mợ", "thầy", "cậu", "chàng", "nàng"])
 
 
