@@ -730,7 +730,7 @@ def test_anh_before_a_name_is_mister_not_britain() -> None:
     assert names("đưa tiếng Anh trở thành ngôn ngữ thứ 2, học tiếng Nga") == []
     assert names("phụ huynh và lãnh đạo Trung tâm Anh ngữ Thiên Lập Nhân") == []
     # a newspaper that opens with a place is not that place (nor, for a capital, its government)
-    assert names("Theo báo New York Times, Bangkok Post và Kyiv Independent, Nga tấn công") == ["Nga"]
+    assert names("Nga tấn công, theo báo New York Times, Bangkok Post và Kyiv Independent") == ["Nga"]
 
 
 def test_a_capital_outside_a_locative_names_its_government() -> None:
