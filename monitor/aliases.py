@@ -95,7 +95,7 @@ class Aliases:
                 continue
             one_word, country = " " not in m.group(), name in self.countries
             next_is_alias = bool(after) and self._pattern().match(sentence, m.end() + 1) is not None
-            if one_word and len(before) > 1 and before[-1][:1].isupper():
+            if one_word and len(before) > 1 and before[-1][:1].isupper() and before[-1][-1].isalnum():
                 continue  # "Nguyễn Thị Nga": part of a person's name
             if one_word and before and before[-1] in _KIN and (country or role == "place"):
                 continue  # "chị Nga", "bà Mỹ", "cháu Ý": a person called by name ("ông Trump" stays Trump)

@@ -731,6 +731,8 @@ def test_anh_before_a_name_is_mister_not_britain() -> None:
     assert names("phụ huynh và lãnh đạo Trung tâm Anh ngữ Thiên Lập Nhân") == []
     # a newspaper that opens with a place is not that place (nor, for a capital, its government)
     assert names("Nga tấn công, theo báo New York Times, Bangkok Post và Kyiv Independent") == ["Nga"]
+    # a capitalised word before a comma is no family name: the country after it stands alone
+    assert names("Theo Reuters, Nga và Trung Quốc, Canada, Mexico phản đối") == ["Nga", "Trung Quốc", "Canada", "Mexico"]
 
 
 def test_a_capital_outside_a_locative_names_its_government() -> None:
