@@ -56,11 +56,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                   r"đạt (?:được )?thỏa thuận", r"(?:thông qua|chốt|ký) (?:được )?(?:một |bản |các )?thỏa thuận", r"(?<!sự )nhất (?-i:t)rí(?! sẽ| rằng| với (?:quan điểm|ý kiến|nhận định))", "thỏa thuận ngừng bắn", r"(?<!các )(?<!những )(?<!thành viên )(?<!thành viên của )(?=(?-i:h))hiệp định",
                   "tuyên bố ngừng bắn"),
     "sanction": ("trừng phạt", "cấm vận", "đóng băng tài sản"),
-    "protest": (r"(?<!người )(?<!những người )biểu tình", r"xuống đường(?= biểu tình| tuần hành| phản đối| để| ở| tại| trên| khắp| hô| giương)", "tuần hành", "bạo loạn", "đình công"),
+    "protest": (r"(?<!người )(?<!những người )biểu tình", r"(?<!tràn )xuống đường(?= biểu tình| tuần hành| phản đối| để| ở| tại| trên| khắp| hô| giương)", "tuần hành", "bạo loạn", "đình công"),
     "disaster": ("động đất", "lũ lụt", "lũ quét", "mưa lũ", "trận lũ", "đợt lũ", "nước lũ", r"(?<!tên )(?<!Ủy ban )(?<!ủy ban )(?<!Báo )(?<!báo )(?<!các cơn )(?<!những cơn )(?<!mùa )(?<!hoài )(?<!trung tâm )bão(?! hòa| giá| tên| mang tên| mạng| like| view| tin)", r"lũ(?= trên sông| đang lên| lên nhanh| dâng)",
                  r"(?<!công trình )(?<!chống )(?<!phòng chống )(?<!khắc phục )(?<!xử lý )(?<!kè )(?<!kè chống )sạt lở", r"(?<!đốt )(?<!phòng )(?<!chữa )(?<!phòng chống )(?<!bãi )cháy(?! hàng| vé| túi| nắng| máy| nổ| sém| xém)", "hỏa hoạn",
                  r"(?<!bùng )(?<!tiếng )(?<!thiết bị )(?<!chất )(?<!vật liệu )(?<!ngòi )(?<!đầu đạn )(?<!phân mảnh )(?<!thuốc )(?<!pháo )(?<!kích )nổ(?! ra| súng| lực| mạnh| cận| chậm)", "chìm tàu", "rơi máy bay", "máy bay rơi", r"bị rơi(?= gần| xuống| tại| ở| khi| ngay| trên| cách|\s*[.,])", r"(?:(?<=gặp )|(?<=bị )|(?<=xảy ra )|(?<=gây )|(?<=gây ra )|(?<=vụ )|(?<=\d )|(?<=trong )|(?<=một )|(?<=hai ))tai nạn(?! lao động)",
-                 "đắm tàu", "bị đắm", "tàu đắm", "tàu chìm", r"va chạm(?= (?:với|vào) (?:xe|ô tô|tàu|máy bay))",
+                 "đắm tàu", "bị đắm", r"lửa bùng (?:phát|lên)", "tàu đắm", "tàu chìm", r"va chạm(?= (?:với|vào) (?:xe|ô tô|tàu|máy bay))",
                  "lũ lớn", "lũ dâng", "đỉnh lũ", "lũ cuốn", "bị lũ cuốn", "ngập lụt", "lở đất", "lốc xoáy", "mưa đá",
                  "đuối nước", "điện giật", r"(?:tông|đâm|va chạm)(?: vào)? nhau", "ngạt khí", "gây ngập", "ngập sâu", "chia cắt cục bộ", "tông liên hoàn",
                  r"(?:tàu|thuyền|ghe|xuồng|phà|sà lan)(?: [^\s,.]+){0,3}? bị chìm", r"(?<!đánh )sập(?= cầu| nhà| tường| mái| công trình| giàn| hầm| mỏ|\s*[.,])",
@@ -139,7 +139,7 @@ _NEG_MODAL = re.compile(
     r"(?i)(?<!\w)(?:không|chưa|chẳng|phủ nhận|bác bỏ|sẽ|có thể|dự kiến|nếu|có nguy cơ|nguy cơ|nhằm|"
     r"mục tiêu|mục đích|(?<!quyết )(?<!xác )(?<!quy )(?<!khẳng )(?<!nhận )(?<!ổn )(?<!chỉ )(?<!giả )(?<!ấn )(?<!hiệp )(?-i:định)|dự định|kế hoạch|muốn|để|sắp|chuẩn bị|khả năng|(?<!tài )(?<!nguyên )(?<!dữ )(?<!vật )(?<!nhiên )(?<!tư )(?<!số )(?<!chất )liệu|tránh|ngăn chặn|đe dọa|"
     r"dọa|cam kết|hy vọng|mong|tìm cách|cố gắng|nỗ lực|âm mưu|phải|đòi|phê duyệt|cho phép|bật đèn xanh|sẵn sàng|(?<!tiểu )cần(?!\s+(?:Thơ|Giờ|Đước|Giuộc))|"
-    r"trừ khi|đồng ý|đề xuất|cản trở|ngăn cản|phá hoại|dễ|khuyến khích|tìm kiếm|sợ|e sợ|lo sợ|phòng ngừa|đề phòng|suýt|thoát|đừng|chớ|hãy|đã từng|nhiều lần|từng là|từng bị|từng được|từng có|có quyền|được quyền)(?!\w)"
+    r"trừ khi|đồng ý|đề xuất|cản trở|ngăn cản|phá hoại|dễ|khuyến khích|tìm kiếm|sợ|e sợ|lo sợ|phòng ngừa|đề phòng|suýt|thoát|đừng|chớ|hãy|đã từng|nhiều lần|từng là|từng bị|từng được|từng có|có quyền|được quyền|(?<!đầy )đủ)(?!\w)"
 )
 _CONDITION = re.compile(r"(?i)(?<!\w)(?:nếu|giả sử|trong trường hợp)(?!\w)")
 _PERMISSION = re.compile(r"(?i)(?<!\w)(?:cho phép|chấp thuận|phê duyệt|phê chuẩn|bật đèn xanh|đồng ý (?:để|cho))(?!\w)")
@@ -300,7 +300,7 @@ _COUNT_STOP = re.compile(
 _FORWARD_CUE = re.compile(r"(?i)(?:làm|khiến|gây|khiến cho|làm cho)\s*$")
 _TOLL_CUE = re.compile(r"(?i)số\s+(?:người|nạn nhân|binh sĩ|dân thường|thường dân|ca)?\s*(?:bị\s+)?$")
 _CASUALTY_VETO = re.compile(
-    r"(?i)(?<!\w)(?:không|chưa|chẳng|có thể|sẽ|nếu|nguy cơ|đe dọa|dọa|âm mưu|muốn|tránh|thuê|chỉ thị|ra lệnh|sẵn sàng)(?!\w)"
+    r"(?i)(?<!\w)(?:không|chưa|chẳng|có thể|sẽ|nếu|nguy cơ|đe dọa|dọa|âm mưu|muốn|tránh|thuê|chỉ thị|ra lệnh|sẵn sàng|(?<!đầy )đủ)(?!\w)"
 )
 CUMULATIVE = re.compile(r"(?i)(?<!\w)(?:kể từ|từ khi|tính đến|từ đầu|tổng cộng)(?!\w)")
 

@@ -317,6 +317,7 @@ def test_casualty_counts(sentence: str, killed: int | None, injured: int | None)
         ("Tổng thư ký Liên Hợp Quốc lên án vụ đánh bom", ["appeal", "attack"]),
         ("Cảnh sát đã bắt giữ 3 nghi phạm", ["arrest"]),
         ("Một nhóm sinh viên Mỹ đã phá kỷ lục khi phóng tên lửa tự chế xa hơn", []),  # an amateur rocket
+        ("Nọc độc của rắn mamba đen đủ giết chết một người trong vòng 15 phút", []),  # what it could do
         # a condition scopes over its whole list, past the commas
         ("Nga có thể đáp trả nếu nhận được tin về một vụ triển khai máy bay, hoặc phóng tên lửa nhằm vào lãnh thổ Nga", []),
         ("Quân đội đã tấn công Tripoli, nếu tin này đúng", ["attack"]),
@@ -591,6 +592,9 @@ def test_report_dates_give_way_to_the_happenings_own(text: str, expected: tuple[
         ("Ngày 6/4, công an thu giữ 5 kg thuốc nổ.", []),
         ("Ngày 6/4, cậu bé cứu được một em bé suýt đuối nước.", []),
         ("Dự báo ngày 7/4, Hà Nội có khả năng xảy ra lốc, sét, mưa đá.", []),
+        # a crowd spilling onto the road to shop is no protest
+        ("Sáng 6/4, hàng trăm người dân chen lấn tràn xuống đường để mua heo quay.", []),
+        ("Chiều 6/4, lửa bùng phát từ kho phế liệu rộng hàng nghìn mét vuông.", [("disaster", "2019-04-06", None, False)]),
     ],
 )
 def test_domestic_news_happenings_and_other_senses(text: str, expected: list[tuple]) -> None:
