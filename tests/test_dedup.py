@@ -80,6 +80,14 @@ def test_a_shared_country_alone_is_not_enough() -> None:
     assert same_event(replace(trump, date="2019-04-07"), PUB, replace(summit, date="2019-04-07"), PUB)
 
 
+def test_one_sentence_reprinted_in_two_articles_is_one_event() -> None:
+    said = "Chủ tịch Tập Cận Bình đầu tháng này đã yêu cầu lực lượng vũ trang quét sạch tệ tham nhũng."
+    a = replace(ev("appeal", day=None, place=None, actors=("Tập Cận Bình",)), evidence=said)
+    assert same_event(a, PUB, replace(a), PUB + timedelta(days=1))  # one local actor, undated: only the sentence agrees
+    assert not same_event(a, PUB, replace(a, evidence="Ông Tập Cận Bình yêu cầu quân đội sẵn sàng chiến đấu."), PUB)
+    assert not same_event(a, PUB, replace(a), PUB + timedelta(days=5))  # outside the story's window
+
+
 def test_strikes_agree_through_a_place_diplomacy_does_not() -> None:
     strike, again = ev("airstrike", day=None, place="Kiev"), ev("airstrike", day=None, place="Kiev")
     assert same_event(strike, PUB, again, PUB)
