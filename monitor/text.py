@@ -26,6 +26,8 @@ user or the feed gave it (:func:`normalize_with_sparse_map` returns None for an 
 usual case). Normalisation is cheap when the input is already NFC and clean: the tone-placement
 and space rewrites keep the length, and the slow cluster-by-cluster composition runs only on the
 words that are not NFC.
+
+:func:`split_sentences` cuts normalised text into sentences, the unit events are read from.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import unicodedata
 
 __all__ = [
     "MARKS", "fold", "fold_case", "input_span", "lower_for_scan", "normalize", "normalize_with_map",
-    "normalize_with_sparse_map",
+    "normalize_with_sparse_map", "split_sentences",
 ]  # fmt: skip
 
 # Zero-width space, ZWNJ, ZWJ, word joiner, BOM / zero-width no-break space, soft hyphen.
@@ -264,3 +266,52 @@ def fold(s: str) -> str:
         if letter in s:
             s = s.replace(letter, plain)
     return unicodedata.normalize("NFC", _MARKS_RE.sub("", unicodedata.normalize("NFD", s)))
+
+
+# --------------------------------------------------------------------------- sentences
+
+_ABBREV = frozenset(
+    ["tp", "ts", "ths", "pgs", "gs", "bs", "ks", "ls", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "no", "vs", "v.v", "tr", "q", "p", "tt", "ncs", "ctv", "ubnd", "hđnd", "mt"]
+)
+_SPLIT = re.compile(r"(?<=[.!?…])(?P<close>[\"”’)\]]*)\s+(?=\S)")
+
+
+# a sentence end glued to the next sentence, as in a related-articles strip ("... càng ác
+# liệt?Quân đội Nga ...", "... trong máu.Từ những phân tích ..."): split when the word before is
+# lower case, so "TP.HCM", "1Cash.Info" and "Ath.Bilbao" stay whole
+_GLUED = re.compile(r"[.?!](?<=\w[.?!])(?=[^\W\d_]{2})")  # the mark first: 4x faster than a lookbehind first
+_WORD_BEFORE = re.compile(r"[\w.]+$")
+
+
+def _unglue(m: re.Match[str]) -> str:
+    before = _WORD_BEFORE.search(m.string, max(0, m.start() - 40), m.start())
+    word, after = before.group() if before else "", m.string[m.end() : m.end() + 2]
+    if word.isalpha() and word.islower() and len(word) > 1 and after[0].isupper() and after[1].islower():
+        return f"{m.group()} "
+    return m.group()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of `text`: paragraphs (lines) split after . ! ? … before a capital or digit.
+
+    Never inside "5.300", "1,2" or "TP.HCM" (no space follows the dot), nor after an
+    abbreviation ("TP. HCM", "ông J. Smith", "v.v.").
+    """
+    out: list[str] = []
+    for para in (text or "").splitlines():
+        para = _GLUED.sub(_unglue, para)
+        start = 0
+        for m in _SPLIT.finditer(para):
+            cut = m.start() + len(m.group("close"))
+            nxt = para[m.end() : m.end() + 3].lstrip("\"“‘([")[:1]
+            if not (nxt.isupper() or nxt.isdigit()):
+                continue
+            head = para[start : m.start()].rstrip()
+            last = head.rsplit(None, 1)[-1] if head.split() else ""
+            word = last.rstrip(".").lower()
+            if word in _ABBREV or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:\w\.)+\w?", word):
+                continue
+            out.append(para[start:cut].strip())
+            start = m.end()
+        out.append(para[start:].strip())
+    return [s for s in out if s]
