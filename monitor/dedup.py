@@ -6,7 +6,9 @@ Events (GDELT's events-and-mentions model: one event, many sources):
 
     same_event(a, a_pub, b, b_pub)   same type; equal dates, or one unknown and within the
                                      3-day story window (an undated event happens at its
-                                     article's publication); compatible places and actors
+                                     article's publication), or one the day a police report
+                                     told it and the other's own day in the week before;
+                                     compatible places and actors
     blocking_keys(event, pub)        short strings; events that are the same share one, so the
                                      store finds candidates by index, never by a scan
     merge(old, new)                  keeps the highest confirmed counts; returns what rose
@@ -28,10 +30,10 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from monitor.aliases import Aliases, actors_compatible, actors_overlap, default_aliases, places_compatible
-from monitor.events import WINDOW_DAYS, combine
+from monitor.events import REPORT_LAG_DAYS, WINDOW_DAYS, combine
 from monitor.models import Event
 from monitor.text import normalize
-from monitor.vndates import local_day
+from monitor.vndates import local_day, parse_iso
 
 __all__ = [
     "blocking_keys",
@@ -71,8 +73,24 @@ def _dates_compatible(a: Event, ap: datetime | None, b: Event, bp: datetime | No
     if da is None or db is None:
         return da is None and db is None  # unanchored matches only unanchored
     if explicit_a and explicit_b:
-        return da == db  # two different explicit dates: two events
+        if a.reported and b.reported:  # two reports: when each was told, not when it happened
+            return abs((da - db).days) <= WINDOW_DAYS
+        return da == db or _reported_after(a, da, db) or _reported_after(b, db, da)  # else two events
     return abs((da - db).days) <= WINDOW_DAYS
+
+
+def _reported_after(report: Event, told: date, own: date) -> bool:
+    """`report` is dated by the day it was told ("Ngày 21-11, cảnh sát cho biết đã bắt giữ ..."),
+    and the other's own date is up to a week before: "bị bắt tại nhà riêng hôm 20-11"."""
+    return report.reported and 0 < (told - own).days <= REPORT_LAG_DAYS
+
+
+def _same_day(a: Event, b: Event) -> bool:
+    """The same explicit day, or a report's day and an own day it may be telling."""
+    da, db = parse_iso(a.date), parse_iso(b.date)
+    if da is None or db is None:
+        return False
+    return da == db or _reported_after(a, da, db) or _reported_after(b, db, da)
 
 
 def same_event(
@@ -127,7 +145,7 @@ def _agree_on_something(a: Event, b: Event, table: Aliases) -> bool:
     Measured on Tuổi Trẻ's world news (docs/events.md): one shared "Donald Trump" joined an
     encounter years ago to a 2024 summit, a shared "Việt Nam" or "G20" two meetings of one day."""
     broad = table.countries | table.orgs
-    same_day = a.date is not None and a.date == b.date
+    same_day = _same_day(a, b)
     shared_local = _distinct([x for x in a.actors if x not in broad and actors_overlap([x], [y for y in b.actors if y not in broad], table)], table)
     if a.type in _SPEECH:
         if a.type == "election":  # at most one a day per country, and undated ones are mostly recalls
@@ -188,17 +206,18 @@ def _distinct(actors: list[str], table: Aliases) -> list[str]:
 
 def blocking_keys(event: Event, published: datetime | None) -> list[str]:
     """Index keys: "<type>|<YYYY-MM-DD>". A dated event has one key, its date; an undated one
-    has the seven days of its window around publication. Any two events `same_event` accepts
-    share a key (dated-dated: equal dates; dated-undated: the date lies in the window;
+    has the seven days of its window around publication; one dated by its report, that day and
+    the week before. Any two events `same_event` accepts share a key (dated-dated: equal dates,
+    or the own date within the report's week; dated-undated: the date lies in the window;
     undated-undated: their windows overlap), so looking up a new event's keys finds every
     candidate."""
     day, explicit = _anchor(event, published)
     if day is None:
         return [f"{event.type}|undated"]
-    if explicit:
+    if explicit and not event.reported:
         return [f"{event.type}|{day.isoformat()}"]
     keys = []
-    for d in range(-WINDOW_DAYS, WINDOW_DAYS + 1):
+    for d in range(-REPORT_LAG_DAYS, 1) if explicit else range(-WINDOW_DAYS, WINDOW_DAYS + 1):  # a report: the week before
         try:
             keys.append(f"{event.type}|{(day + timedelta(days=d)).isoformat()}")
         except OverflowError:  # the window runs past year 1 or 9999
@@ -214,6 +233,8 @@ def merge(old: Event, new: Event, *, aliases: Aliases | None = None) -> tuple[Ev
     # the stored actors stay those first reported (filled in if there were none): joining every
     # report's actors would let the event overlap with ever more unrelated reports
     merged = replace(merged, evidence=old.evidence, article=old.article, actors=old.actors or new.actors)
+    if old.reported and new.date and not new.reported:  # the happening's own day replaces its report's
+        merged = replace(merged, date=new.date, reported=False)
     changes: dict[str, tuple[int | None, int]] = {}
     for name in ("killed", "injured"):
         before, after = getattr(old, name), getattr(merged, name)

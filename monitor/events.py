@@ -74,6 +74,7 @@ def combine(old: Event, new: Event, aliases: Aliases) -> Event:
     return replace(
         old,
         date=old.date or new.date,
+        reported=old.reported if old.date else new.reported,
         place=place,
         actors=tuple(dict.fromkeys(old.actors + new.actors)),
         killed=_max(old.killed, new.killed),
@@ -234,7 +235,13 @@ def _fold_body(found: list[Found], published: datetime | None, aliases: Aliases)
             told[target] = told[target] and (f.reported or ev.date is None or ev.date == events[target].date)
             events[target] = combine(events[target], ev, aliases)
             where[target] = f.index
-    return events
+    return [replace(e, reported=t and _police_report(e)) for e, t in zip(events, told, strict=True)]
+
+
+def _police_report(ev: Event) -> bool:
+    """A crime, an arrest or an accident dated by the day the police told it: it may have happened
+    days before. Strikes in a war follow one another daily, so there a report's day is kept."""
+    return ev.date is not None and ev.type in (*_OWN_DAY_KINDS, "arrest") and not _WAR.search(ev.evidence)
 
 
 _OWN_DAY_KINDS = ("attack", "disaster", "casualties")  # violent crime and accidents, told by the police

@@ -50,7 +50,7 @@ class EventQueries:
         for known, keys in new:
             conn.execute(
                 """INSERT OR IGNORE INTO events (uid, type, date, place, actors, killed, injured, evidence,
-                   background, article, anchor, first_seen, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   background, article, anchor, first_seen, updated_at, reported) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 _event_row(known, now),
             )
             conn.executemany(
@@ -59,9 +59,9 @@ class EventQueries:
         for uid, e in updated.items():
             actors = json.dumps(list(e.actors), ensure_ascii=False)
             conn.execute(
-                """UPDATE events SET date = ?, place = ?, actors = ?, killed = ?, injured = ?, updated_at = ?
-                   WHERE uid = ?""",
-                (e.date, e.place, actors, e.killed, e.injured, now, uid),
+                """UPDATE events SET date = ?, place = ?, actors = ?, killed = ?, injured = ?, updated_at = ?,
+                   reported = ? WHERE uid = ?""",
+                (e.date, e.place, actors, e.killed, e.injured, now, int(e.reported), uid),
             )
         conn.executemany(
             "INSERT OR IGNORE INTO mentions (event, article, at) VALUES (?, ?, ?)",
@@ -171,6 +171,7 @@ def _event_row(known: KnownEvent, now: float) -> tuple[Any, ...]:
         known.anchor.isoformat() if known.anchor else None,
         now,
         now,
+        int(e.reported),
     )
 
 
@@ -185,6 +186,7 @@ def _known_event(row: dict[str, Any]) -> KnownEvent:
         evidence=row["evidence"],
         background=bool(row["background"]),
         article=row["article"],
+        reported=bool(row["reported"]),
     )
     anchor = datetime.fromisoformat(row["anchor"]) if row["anchor"] else None
     return KnownEvent(uid=row["uid"], event=event, anchor=anchor)

@@ -153,6 +153,9 @@ class Event:
     evidence: str  # the sentence that asserts it
     background: bool = False  # history, not news: stored, never alerted
     article: str | None = None  # key of the article it came from
+    # the date is the day it was reported ("Ngày 21-11, cảnh sát cho biết đã bắt giữ ..."), not its
+    # own: it happened that day or up to a week before (identity compares it as such)
+    reported: bool = False
 
 
 @dataclass(frozen=True)

@@ -173,3 +173,10 @@ def m004_near_duplicate_index(db: sqlite_utils.Database) -> None:
         CREATE INDEX fingerprint_keys_article ON fingerprint_keys(article);
         """
     )
+
+
+@migrations()
+def m005_reported_dates(db: sqlite_utils.Database) -> None:
+    """Whether an event's date is the day it was reported (a police statement), not its own:
+    identity then takes it as "that day or up to a week before"."""
+    db.executescript("ALTER TABLE events ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;")

@@ -88,6 +88,20 @@ def test_one_sentence_reprinted_in_two_articles_is_one_event() -> None:
     assert not same_event(a, PUB, replace(a), PUB + timedelta(days=5))  # outside the story's window
 
 
+def test_a_police_reports_day_bounds_the_happening_from_above() -> None:
+    # "Ngày 9-4, cảnh sát cho biết đã bắt giữ ..." and another outlet's "bị bắt hôm 8-4": one arrest
+    told = ev("arrest", day="2019-04-09", place="Thủ Đức", actors=("Hamas",))
+    told = replace(told, reported=True)
+    own = ev("arrest", day="2019-04-08", place="Thủ Đức", actors=("Hamas",))
+    assert same_event(told, PUB, own, PUB) and same_event(own, PUB, told, PUB)
+    assert not same_event(replace(told, reported=False), PUB, own, PUB)  # two explicit own days: two arrests
+    assert not same_event(told, PUB, replace(own, date="2019-04-10"), PUB)  # after its report: another one
+    assert not same_event(told, PUB, replace(own, date="2019-03-31"), PUB)  # more than a week before
+    assert set(blocking_keys(told, PUB)) & set(blocking_keys(own, PUB))
+    merged, _ = merge(told, own)  # the own day replaces the report's
+    assert (merged.date, merged.reported) == ("2019-04-08", False)
+
+
 def test_strikes_agree_through_a_place_diplomacy_does_not() -> None:
     strike, again = ev("airstrike", day=None, place="Kiev"), ev("airstrike", day=None, place="Kiev")
     assert same_event(strike, PUB, again, PUB)
@@ -108,9 +122,13 @@ def test_unanchored_events_match_only_each_other() -> None:
 
 _DAY0 = date(2019, 4, 1)
 _events = st.builds(
-    ev,
-    type_=st.sampled_from(["attack", "airstrike"]),
-    day=st.one_of(st.none(), st.integers(0, 12).map(lambda d: (_DAY0 + timedelta(days=d)).isoformat())),
+    lambda e, reported: replace(e, reported=reported and e.date is not None),
+    st.builds(
+        ev,
+        type_=st.sampled_from(["attack", "airstrike"]),
+        day=st.one_of(st.none(), st.integers(0, 12).map(lambda d: (_DAY0 + timedelta(days=d)).isoformat())),
+    ),
+    st.booleans(),
 )
 _published = st.one_of(st.none(), st.integers(0, 12 * 24).map(
     lambda h: datetime(2019, 4, 1, tzinfo=ICT) + timedelta(hours=h)))  # fmt: skip

@@ -635,6 +635,17 @@ def test_a_report_dated_happening_takes_its_own_day_told_later() -> None:
     assert sorted(k[1] for k in _kinds(text=war)) == ["2019-04-05", "2019-04-06"]
 
 
+def test_a_police_reports_day_is_marked_as_such() -> None:
+    police = "Ngày 6/4, Công an TP Hà Nội cho biết đã bắt giữ nghi phạm trộm cắp tài sản."
+    (arrest,) = extract_events(title="", summary="", text=police, published=PUB)
+    assert (arrest.date, arrest.reported) == ("2019-04-06", True)  # it may have happened days before
+    (own,) = extract_events(title="", summary="", text="Ngày 5/4, công an bắt giữ nghi phạm trộm cắp tài sản.", published=PUB)
+    assert (own.date, own.reported) == ("2019-04-05", False)
+    # strikes in a war follow one another daily: a report's day stays that strike's
+    war = "Hãng tin Bloomberg ngày 6/4 đưa tin Ukraine đã bắn tên lửa Storm Shadow vào Nga."
+    assert [e.reported for e in extract_events(title="", summary="", text=war, published=PUB)] == [False]
+
+
 def test_the_day_of_an_inquiry_gives_way_to_the_incidents_own() -> None:
     text = ("Ngày 6/4, Công an tỉnh Vĩnh Long đang điều tra vụ nhà một người dân bị nhóm khoảng 15 thanh "
             "thiếu niên tấn công bằng hung khí. Vụ việc xảy ra lúc 19h tối 4/4, nhóm thanh thiếu niên xông vào nhà.")  # fmt: skip

@@ -5,13 +5,14 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from monitor.errors import StoreError
-from monitor.models import Article, Hit, Match
+from monitor.models import Article, Event, Hit, KnownEvent, Match
 from monitor.store import FeedResults, OutboxItem, Store
 
 URL = "https://vnexpress.net/rss/the-gioi.rss"
@@ -49,6 +50,19 @@ def test_results_and_outbox_are_saved_together(store: Store) -> None:
     assert (state.etag, state.first_poll_at, state.items_seen, state.next_poll_at) == ('"e1"', 50.0, 2, 100.0)
     assert [a.title for a in store.due_alerts(now=60.0)] == ["Tin 1", "Tin 2"]
     assert store.integrity_ok()
+
+
+def test_an_event_keeps_whether_its_date_is_its_reports(store: Store) -> None:
+    told = Event("arrest", "2019-04-07", "Thủ Đức", (), None, None, "Ngày 7-4, công an cho biết đã bắt giữ ...", reported=True)
+    known = KnownEvent("e1", told, datetime(2019, 4, 7, 1, 0, tzinfo=UTC))
+    res = results([article(1)], [])
+    store.save_results(replace(res, new_events=[(known, ["arrest|2019-04-07"])]), now=1.0)
+    assert store.candidate_events(["arrest|2019-04-07"])[0].event.reported
+    # a later report gives the own day: the stored event takes it and is no longer a report's
+    res = replace(res, updated_events={"e1": replace(told, date="2019-04-06", reported=False)})
+    store.save_results(res, now=2.0)
+    (again,) = store.candidate_events(["arrest|2019-04-07"])
+    assert (again.event.date, again.event.reported) == ("2019-04-06", False)
 
 
 def test_outbox_key_makes_a_second_alert_impossible(store: Store) -> None:
