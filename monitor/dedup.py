@@ -147,6 +147,7 @@ def _agree_on_something(a: Event, b: Event, table: Aliases) -> bool:
     broad = table.countries | table.orgs
     same_day = _same_day(a, b)
     shared_local = _distinct([x for x in a.actors if x not in broad and actors_overlap([x], [y for y in b.actors if y not in broad], table)], table)
+    shared_local += sorted((_people(a.evidence) & _people(b.evidence)) - set(shared_local))
     if a.type in _SPEECH:
         if a.type == "election":  # at most one a day per country, and undated ones are mostly recalls
             return same_day and actors_overlap(a.actors, b.actors, table) if a.actors and b.actors else same_day
@@ -171,6 +172,37 @@ def _agree_on_something(a: Event, b: Event, table: Aliases) -> bool:
     if _home(a.place, table) and _home(b.place, table) and not (a.killed is not None and a.killed == b.killed):
         return False  # one province, one day: an accident on one highway and a truck fire on another
     return same_day and shared
+
+
+# Vietnamese family names: a run of three or four capitalised syllables opening with one is a
+# person ("Tài xế Hà Việt Hùng", "nghi phạm Ma Vũ Duy"), the identity clue of domestic crime news,
+# whose suspects no alias table lists. Used only to agree, never as an event's actors (no NER).
+_SURNAMES = frozenset(
+    ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Đoàn", "Trương", "Lâm", "Mai", "Trịnh", "Lương", "Cao", "Tạ", "Hà", "Chu", "Lưu", "Quách", "Thái", "Tô", "Kiều", "La", "Ma", "Vương", "Triệu", "Thân", "Tăng", "Từ", "Hứa", "Phùng", "Mạc", "Lò", "Lục", "Nông", "Hầu", "Diệp", "Đàm", "Tôn", "Giang", "Châu", "Khúc", "Doãn", "Lã", "Mẫn", "Ninh", "Thạch", "Tống", "Bế", "Quan", "Sầm"]
+)
+_TOKEN = re.compile(r"[^\s,.;:()\"“”]+|[,.;:()\"“”]")
+# a street, a city, a school or a doctrine named after a person is no suspect
+_NAMED_AFTER = frozenset(["đường", "phố", "TP", "quận", "huyện", "xã", "phường", "trường", "viện", "cầu", "chợ", "giải", "lăng", "tưởng", "tàng", "bay"])
+
+
+def _people(evidence: str) -> set[str]:
+    """Full Vietnamese names in a sentence: three or four capitalised syllables from a family name."""
+    words = _TOKEN.findall(evidence)
+    out, i = set(), 0
+    while i < len(words):
+        w = words[i]
+        if w in _SURNAMES and (i == 0 or words[i - 1] not in _NAMED_AFTER):
+            run = [w]
+            for nxt in words[i + 1 : i + 4]:
+                if not (nxt[:1].isupper() and nxt[1:].islower()):
+                    break
+                run.append(nxt)
+            if len(run) >= 3 and run[:3] != ["Hồ", "Chí", "Minh"]:  # the city, the academy, the doctrine
+                out.add(" ".join(run))
+                i += len(run)
+                continue
+        i += 1
+    return out
 
 
 HOME = "Việt Nam"  # the press's own country: a province or a city has several happenings a day

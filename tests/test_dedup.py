@@ -88,6 +88,17 @@ def test_one_sentence_reprinted_in_two_articles_is_one_event() -> None:
     assert not same_event(a, PUB, replace(a), PUB + timedelta(days=5))  # outside the story's window
 
 
+def test_a_suspects_full_name_in_both_reports_is_something_to_agree_on() -> None:
+    # domestic crime news: no alias table lists the driver, and "Bình Dương" alone is too coarse
+    a = replace(ev("arrest", place=None), evidence="Tài xế Hà Việt Hùng, 43 tuổi, đã bị Công an TP Thủ Dầu Một tạm giữ.")
+    b = replace(ev("arrest", place="Bình Dương"), evidence="Tài xế Hà Việt Hùng (43 tuổi) đã bị công an tạm giữ sau vụ tông xe.")
+    assert same_event(a, PUB, b, PUB)
+    assert not same_event(a, PUB, replace(b, evidence="Tài xế Lê Văn Tám (43 tuổi) đã bị công an tạm giữ."), PUB)
+    # a street or a city named after a person is no one's name
+    street = "Nghi phạm bị bắt trên đường Trần Hưng Đạo, TP Hồ Chí Minh."
+    assert not same_event(replace(a, evidence=street), PUB, replace(b, evidence=street.replace("Nghi", "Một nghi")), PUB)
+
+
 def test_a_police_reports_day_bounds_the_happening_from_above() -> None:
     # "Ngày 9-4, cảnh sát cho biết đã bắt giữ ..." and another outlet's "bị bắt hôm 8-4": one arrest
     told = ev("arrest", day="2019-04-09", place="Thủ Đức", actors=("Hamas",))
