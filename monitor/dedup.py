@@ -177,9 +177,12 @@ def _agree_on_something(a: Event, b: Event, table: Aliases) -> bool:
 # Vietnamese family names: a run of three or four capitalised syllables opening with one is a
 # person ("Tài xế Hà Việt Hùng", "nghi phạm Ma Vũ Duy"), the identity clue of domestic crime news,
 # whose suspects no alias table lists. Used only to agree, never as an event's actors (no NER).
-_SURNAMES = frozenset(
-    ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Đoàn", "Trương", "Lâm", "Mai", "Trịnh", "Lương", "Cao", "Tạ", "Hà", "Chu", "Lưu", "Quách", "Thái", "Tô", "Kiều", "La", "Ma", "Vương", "Triệu", "Thân", "Tăng", "Từ", "Hứa", "Phùng", "Mạc", "Lò", "Lục", "Nông", "Hầu", "Diệp", "Đàm", "Tôn", "Giang", "Châu", "Khúc", "Doãn", "Lã", "Mẫn", "Ninh", "Thạch", "Tống", "Bế", "Quan", "Sầm"]
-)
+_SURNAMES = frozenset([
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý",
+    "Đinh", "Đoàn", "Trương", "Lâm", "Mai", "Trịnh", "Lương", "Cao", "Tạ", "Hà", "Chu", "Lưu", "Quách", "Thái", "Tô", "Kiều",
+    "La", "Ma", "Vương", "Triệu", "Thân", "Tăng", "Từ", "Hứa", "Phùng", "Mạc", "Lò", "Lục", "Nông", "Hầu", "Diệp", "Đàm",
+    "Tôn", "Giang", "Châu", "Khúc", "Doãn", "Lã", "Mẫn", "Ninh", "Thạch", "Tống", "Bế", "Quan", "Sầm",
+])  # fmt: skip
 _TOKEN = re.compile(r"[^\s,.;:()\"“”]+|[,.;:()\"“”]")
 # a street, a city, a school or a doctrine named after a person is no suspect
 _NAMED_AFTER = frozenset(["đường", "phố", "TP", "quận", "huyện", "xã", "phường", "trường", "viện", "cầu", "chợ", "giải", "lăng", "tưởng", "tàng", "bay"])
