@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 
+HOME = "Việt Nam"  # the press's own country: its districts are many, its provinces few
 WINDOW_DAYS = 3  # the story's window: an undated event is taken to happen near publication
 REPORT_LAG_DAYS = 7  # how long before a police report the happening it tells may be
 
@@ -63,7 +64,17 @@ def same_in_article(
     known = da or db
     if known and not (da and db) and pub and abs((known - pub).days) > WINDOW_DAYS and not background_ok:
         return False
-    return places_compatible(a.place, b.place, aliases) and actors_compatible(a.actors, b.actors, aliases)
+    return places_compatible(_province(a.place, aliases), _province(b.place, aliases), aliases) and actors_compatible(
+        a.actors, b.actors, aliases
+    )
+
+
+def _province(place: str | None, aliases: Aliases) -> str | None:
+    """Within one article a Vietnamese place counts by its province: the police of one district
+    ("Công an huyện Sóc Sơn") report a happening in another, and it is one story."""
+    while place is not None and aliases.place_depth(place) > 1 and aliases.place_within(place, HOME):
+        place = aliases.place_parent.get(place)
+    return place
 
 
 def combine(old: Event, new: Event, aliases: Aliases) -> Event:

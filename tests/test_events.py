@@ -7,7 +7,7 @@ import io
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.aliases import Aliases, default_aliases
-from monitor.events import extract_events, run_extract, split_sentences
+from monitor.events import extract_events, run_extract, same_in_article, split_sentences
 from monitor.feeds import parse_feed
 from monitor.models import Event
 from monitor.numbers import parse_count
@@ -740,8 +740,8 @@ def test_anh_before_a_name_is_mister_not_britain() -> None:
     assert names("ông Trump cảnh báo Nga") == ["Donald Trump", "Nga"]
     # a country's syllable opening a Vietnamese place name is that place; a foreign given name
     # or a second country's syllable after it keeps the country
-    assert names("Công an huyện Đức Thọ cho biết") == []
-    assert names("thảm sát Mỹ Lai, huyện Anh Sơn, xã Ý Yên") == []
+    assert names("Công an huyện Đức Thọ cho biết") == ["huyện Đức Thọ"]  # the district, not Germany
+    assert names("thảm sát Mỹ Lai, huyện Anh Sơn, xã Ý Yên") == ["huyện Anh Sơn"]
     assert names("Tổng thống Mỹ Donald Trump nói") == ["Mỹ", "Donald Trump"]
     assert names("Thủ tướng Ý Giorgia Meloni") == ["Italy", "Giorgia Meloni"]
     assert names("quan hệ Mỹ Trung căng thẳng") == ["Mỹ"]
@@ -752,6 +752,20 @@ def test_anh_before_a_name_is_mister_not_britain() -> None:
     assert names("Nga tấn công, theo báo New York Times, Bangkok Post và Kyiv Independent") == ["Nga"]
     # a capitalised word before a comma is no family name: the country after it stands alone
     assert names("Theo Reuters, Nga và Trung Quốc, Canada, Mexico phản đối") == ["Nga", "Trung Quốc", "Canada", "Mexico"]
+
+
+def test_vietnams_districts_are_places_inside_their_provinces() -> None:
+    table = default_aliases()
+    found = table.find("Công an huyện Sóc Sơn bắt giữ nghi phạm ở quận 1 và TP Thủ Dầu Một")
+    assert [m.name for m in found] == ["huyện Sóc Sơn", "quận 1", "Thủ Dầu Một"]
+    assert table.place_within("huyện Sóc Sơn", "Hà Nội") and table.place_depth("huyện Sóc Sơn") == 2
+    # a bare district name is as often a person or a word; a road's name is not where on it
+    assert table.find("bà Hoàng Mai kể, tuổi Thanh Xuân") == []
+    assert [m.name for m in table.find("tai nạn trên cao tốc Phan Thiết - Dầu Giây, đoạn qua huyện Cẩm Mỹ")] == ["huyện Cẩm Mỹ"]
+    # one article's police of one district report a happening in another: one story
+    a = Event("arrest", None, "huyện Sóc Sơn", (), None, None, "...")
+    assert same_in_article(a, replace(a, place="huyện Đông Anh"), PUB, table)
+    assert not same_in_article(a, replace(a, place="huyện Cẩm Mỹ"), PUB, table)  # another province
 
 
 def test_a_capital_outside_a_locative_names_its_government() -> None:
