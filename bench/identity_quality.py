@@ -27,6 +27,7 @@ import sys
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -68,36 +69,43 @@ def run() -> tuple[list[dict], int]:
     return out, unknown
 
 
-def score(events: list[dict], unknown: int, name: str) -> tuple[list[dict], dict, dict]:
+def measure(events: list[dict]) -> dict[str, Any]:
+    """The figures for labelled events (see the module's docstring)."""
     real = [e for e in events if e["real"]]
-    alerts = {e["uid"] for e in real}
     by_unit: dict[tuple[str, str], set[str]] = defaultdict(set)
     by_uid: dict[str, set[str]] = defaultdict(set)
+    first: dict[str, str] = {}
     for e in real:
         by_unit[(e["group"], e["type"])].add(e["uid"])
         by_uid[e["uid"]].add(e["group"])
-    dups = sum(len(u) - 1 for u in by_unit.values())
-    wrong = sum(len(g) - 1 for g in by_uid.values())
-    # alerts are per article: a happening split into two events of one article is one alert listing both
-    first = {}
-    for e in real:
         first.setdefault(e["uid"], e["article"])
+    # alerts are per article: a happening split into two events of one article is one alert listing both
     by_articles: dict[tuple[str, str], set[str]] = defaultdict(set)
     for e in real:
         by_articles[(e["group"], e["type"])].add(first[e["uid"]])
-    repeats = sum(len(a) - 1 for a in by_articles.values())
+    repeats = sum(len(u) - 1 for u in by_unit.values())
     tp = fp = fn = 0
     for a, b in itertools.combinations(real, 2):
         if a["type"] != b["type"]:
             continue
         same, gold = a["uid"] == b["uid"], a["group"] == b["group"]
         tp, fp, fn = tp + (same and gold), fp + (same and not gold), fn + (gold and not same)
-    print(f"{name}: {len(events)} labelled news events ({len(real)} real; {unknown} the labels do not know), "
-          f"{len(by_unit)} happenings by type, {len(alerts)} events stored: {dups} repeat a happening "
-          f"({repeats} in another article's alert, {dups - repeats} in the same alert), wrong merges {wrong}; "
-          f"same-event pairs precision "
-          f"{tp / max(1, tp + fp):.2f} recall {tp / max(1, tp + fn):.2f} (right {tp}, wrong {fp}, missed {fn})")  # fmt: skip
-    return real, by_unit, by_uid
+    duplicates = sum(len(a) - 1 for a in by_articles.values())
+    return {
+        "events": len(events), "real": len(real), "units": len(by_unit), "stored": len(by_uid),
+        "duplicate_alerts": duplicates, "in_alert": repeats - duplicates,
+        "wrong_merges": sum(len(g) - 1 for g in by_uid.values()),
+        "precision": tp / max(1, tp + fp), "recall": tp / max(1, tp + fn), "pairs": (tp, fp, fn),
+        "by_unit": by_unit, "by_uid": by_uid, "real_events": real,
+    }  # fmt: skip
+
+
+def report(m: dict[str, Any], name: str, unknown: int = 0) -> None:
+    tp, fp, fn = m["pairs"]
+    print(f"{name}: {m['events']} labelled news events ({m['real']} real; {unknown} the labels do not know), "
+          f"{m['units']} happenings by type, {m['stored']} events stored: duplicate alerts {m['duplicate_alerts']}, "
+          f"listed twice in one alert {m['in_alert']}, wrong merges {m['wrong_merges']}; same-event pairs "
+          f"precision {m['precision']:.2f} recall {m['recall']:.2f} (right {tp}, wrong {fp}, missed {fn})")  # fmt: skip
 
 
 def main() -> None:
@@ -106,10 +114,12 @@ def main() -> None:
     args = parser.parse_args()
     events, unknown = run()
     for name in ("world", "domestic"):
-        score([e for e in events if e["section"] == name], 0, name)
-    real, by_unit, by_uid = score(events, unknown, "all")
+        report(measure([e for e in events if e["section"] == name]), name)
+    m = measure(events)
+    report(m, "all", unknown)
     if not args.errors:
         return
+    real, by_unit, by_uid = m["real_events"], m["by_unit"], m["by_uid"]
     for (group, type_), uids in sorted(by_unit.items()):
         if len(uids) > 1:
             print(f"\n== {group} {type_}: alerted {len(uids)} times")
