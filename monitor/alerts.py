@@ -202,7 +202,7 @@ def _event_context(event: Event, language: str) -> dict[str, Any]:
     return {
         "type": EVENT_TYPES[language].get(event.type, event.type), "date": format_date(event.date),
         "place": event.place or "", "actors": list(event.actors), "killed": event.killed,
-        "injured": event.injured, "evidence": event.evidence,
+        "injured": event.injured, "evidence": event.evidence, "reported": event.reported,
     }
 
 

@@ -367,7 +367,8 @@ def events_cmd(config_path: Path | None, topic: str | None, since: str, as_json:
             click.echo(f"no events in the last {since}" + (f" for topic {topic!r}" if topic else ""))
         for known, sources in rows:
             e = known.event
-            record = {"id": known.uid, "type": e.type, "date": e.date, "place": e.place, "actors": list(e.actors),
+            record = {"id": known.uid, "type": e.type, "date": e.date, "date_reported": e.reported,
+                      "place": e.place, "actors": list(e.actors),
                       "killed": e.killed, "injured": e.injured, "evidence": e.evidence, "background": e.background,
                       "sources": [{"title": s["title"], "url": s["url"], "feed": s["feed"],
                                    "published": s["published"]} for s in sources]}

@@ -147,6 +147,15 @@ def test_event_alert_in_vietnamese() -> None:
     )
 
 
+def test_a_date_that_is_only_the_reports_says_so() -> None:
+    arrest = Event(type="arrest", date="2019-04-07", place=None, actors=(), killed=None, injured=None,
+                   evidence="Ngày 7-4, công an cho biết đã bắt giữ nghi phạm.", reported=True)
+    assert "Ngày: 07/04/2019 (ngày được thông báo; sự việc có thể xảy ra trước đó)\n" in render_event_alert(
+        ARTICLE, LIBYA, [arrest]).body
+    english = render_event_alert(ARTICLE, LIBYA, [arrest], language="en").body
+    assert "Date: 07/04/2019 (the day it was reported; it may have happened days before)\nEvidence:" in english
+
+
 VI_TYPES = {
     "attack": "tấn công", "airstrike": "không kích", "clash": "giao tranh", "capture": "chiếm giữ",
     "casualties": "thương vong", "appeal": "kêu gọi", "meeting": "họp/hội đàm", "agreement": "thỏa thuận",

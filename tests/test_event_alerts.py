@@ -84,6 +84,7 @@ def test_events_command_lists_events_with_their_sources(tmp_path: Path, http_ser
     rows = [json.loads(line) for line in out.output.splitlines() if line.startswith("{")]
     (strike,) = [r for r in rows if r["type"] == "airstrike"]
     assert strike["killed"] == 4 and len(strike["sources"]) == 2
+    assert strike["date_reported"] is False  # "ngày {DAY}" is the strike's own day, not a report's
     assert {s["feed"] for s in strike["sources"]} == {"Tuổi Trẻ", "VnExpress"}
     text = runner.invoke(cli, ["events", "--config", str(config), "--since", "2d"])
     assert "không kích" in text.output and "Tuổi Trẻ" in text.output
