@@ -30,7 +30,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from monitor.aliases import Aliases, actors_compatible, actors_overlap, default_aliases, places_compatible
-from monitor.events import REPORT_LAG_DAYS, WINDOW_DAYS, combine
+from monitor.events import HOME, REPORT_LAG_DAYS, WINDOW_DAYS, combine
 from monitor.models import Event
 from monitor.text import normalize
 from monitor.vndates import local_day, parse_iso
@@ -206,9 +206,6 @@ def _people(evidence: str) -> set[str]:
                 continue
         i += 1
     return out
-
-
-HOME = "Việt Nam"  # the press's own country: a province or a city has several happenings a day
 
 
 def _home(place: str | None, table: Aliases) -> bool:

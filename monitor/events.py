@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 
-HOME = "Việt Nam"  # the press's own country: its districts are many, its provinces few
+HOME = "Việt Nam"  # the press's own country: several happenings a day in one province, many districts
 WINDOW_DAYS = 3  # the story's window: an undated event is taken to happen near publication
 REPORT_LAG_DAYS = 7  # how long before a police report the happening it tells may be
 
