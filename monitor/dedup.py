@@ -86,7 +86,8 @@ def _reported_after(report: Event, told: date, own: date) -> bool:
 
 
 def _same_day(a: Event, b: Event) -> bool:
-    """The same explicit day, or a report's day and an own day it may be telling."""
+    """The same explicit day, or a report's day and an own day it may be telling. A country
+    alone agrees only on the same day: two arrests in one country within a week are two."""
     da, db = parse_iso(a.date), parse_iso(b.date)
     if da is None or db is None:
         return False
@@ -145,7 +146,8 @@ def _agree_on_something(a: Event, b: Event, table: Aliases) -> bool:
     Measured on Tuổi Trẻ's world news (docs/events.md): one shared "Donald Trump" joined an
     encounter years ago to a 2024 summit, a shared "Việt Nam" or "G20" two meetings of one day."""
     broad = table.countries | table.orgs
-    same_day = _same_day(a, b)
+    same_day = a.date is not None and a.date == b.date
+    told_day = _same_day(a, b)  # or a police report's day and an own day it may be telling
     shared_local = _distinct([x for x in a.actors if x not in broad and actors_overlap([x], [y for y in b.actors if y not in broad], table)], table)
     shared_local += sorted((_people(a.evidence) & _people(b.evidence)) - set(shared_local))
     if a.type in _SPEECH:
@@ -163,7 +165,7 @@ def _agree_on_something(a: Event, b: Event, table: Aliases) -> bool:
     db = table.place_depth(b.place) if b.place else -1
     if max(da, db) >= 1 and min(da, db) < 1:
         # one side placed below country level, the other only in a country or nowhere
-        return same_day and (min(da, db) == 0 or bool(shared_local))
+        return (same_day and min(da, db) == 0) or (told_day and bool(shared_local))
     if shared_local:
         return True
     if min(da, db) >= 1 and not (_home(a.place, table) and min(da, db) < 2):

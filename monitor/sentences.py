@@ -62,7 +62,7 @@ class Found:
 # Who said it: "X ngày D cho biết ... đã bắt giữ": D is when it was reported, not when it happened.
 _REPORTING = re.compile(
     r"(?i)(?<!\w)(?:cho biết|cho hay|đưa tin|thông báo|xác nhận|tuyên bố|công bố|khẳng định|dẫn lời|trích lời|"
-    r"loan tin|báo cáo|nói|tiết lộ|thừa nhận)(?!\w)"
+    r"loan tin|báo cáo|nói|tiết lộ|thừa nhận|(?<!theo )(?<!các )(?<!những )thông tin)(?!\w)"
 )
 _INVESTIGATING = re.compile(
     r"(?i)(?<!\w)(?:điều tra|làm rõ|xác minh|thụ lý|xôn xao về|liên quan(?: đến| tới)?|phá (?:thành công )?)\s+"

@@ -113,6 +113,10 @@ def test_a_police_reports_day_bounds_the_happening_from_above() -> None:
     assert set(blocking_keys(told, PUB)) & set(blocking_keys(own, PUB))
     merged, _ = merge(told, own)  # the own day replaces the report's
     assert (merged.date, merged.reported) == ("2019-04-08", False)
+    # a country alone agrees only on the same day: two arrests in Norway within a week are two
+    norway = replace(told, place=None, actors=("Na Uy",))
+    assert not same_event(norway, PUB, replace(own, place=None, actors=("Na Uy",)), PUB)
+    assert same_event(norway, PUB, replace(own, place=None, actors=("Na Uy",), date="2019-04-09"), PUB)
 
 
 def test_strikes_agree_through_a_place_diplomacy_does_not() -> None:

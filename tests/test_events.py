@@ -646,6 +646,12 @@ def test_a_police_reports_day_is_marked_as_such() -> None:
     assert [e.reported for e in extract_events(title="", summary="", text=war, published=PUB)] == [False]
 
 
+def test_an_official_who_thong_tin_tells_a_report_not_the_happenings_day() -> None:
+    text = ("Tối 6/4, ông Nguyễn Văn Tám, chủ tịch UBND huyện, thông tin cây cầu bị sập khi ô tô tải chạy qua. "
+            "Trước đó, khoảng 14h ngày 5/4, ô tô tải chở 30 tấn gạch chạy qua cầu thì cầu bị sập nhịp giữa.")  # fmt: skip
+    assert [(k[0], k[1]) for k in _kinds(text=text)] == [("disaster", "2019-04-05")]
+
+
 def test_the_day_of_an_inquiry_gives_way_to_the_incidents_own() -> None:
     text = ("Ngày 6/4, Công an tỉnh Vĩnh Long đang điều tra vụ nhà một người dân bị nhóm khoảng 15 thanh "
             "thiếu niên tấn công bằng hung khí. Vụ việc xảy ra lúc 19h tối 4/4, nhóm thanh thiếu niên xông vào nhà.")  # fmt: skip
