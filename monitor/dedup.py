@@ -24,6 +24,7 @@ as another unanchored event (blocking key "<type>|undated"), never merged into d
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import replace
@@ -75,7 +76,7 @@ def _dates_compatible(a: Event, ap: datetime | None, b: Event, bp: datetime | No
     if explicit_a and explicit_b:
         if a.reported and b.reported:  # two reports: when each was told, not when it happened
             return abs((da - db).days) <= WINDOW_DAYS
-        return da == db or _reported_after(a, da, db) or _reported_after(b, db, da)  # else two events
+        return _same_day(a, b)  # else two events
     return abs((da - db).days) <= WINDOW_DAYS
 
 
@@ -190,10 +191,13 @@ _TOKEN = re.compile(r"[^\s,.;:()\"“”]+|[,.;:()\"“”]")
 _NAMED_AFTER = frozenset(["đường", "phố", "TP", "quận", "huyện", "xã", "phường", "trường", "viện", "cầu", "chợ", "giải", "lăng", "tưởng", "tàng", "bay"])
 
 
-def _people(evidence: str) -> set[str]:
-    """Full Vietnamese names in a sentence: three or four capitalised syllables from a family name."""
+@functools.lru_cache(maxsize=4096)
+def _people(evidence: str) -> frozenset[str]:
+    """Full Vietnamese names in a sentence: three or four capitalised syllables from a family name.
+    Cached: a new event's sentence is compared with every candidate's."""
     words = _TOKEN.findall(evidence)
-    out, i = set(), 0
+    out: set[str] = set()
+    i = 0
     while i < len(words):
         w = words[i]
         if w in _SURNAMES and (i == 0 or words[i - 1] not in _NAMED_AFTER):
@@ -207,7 +211,7 @@ def _people(evidence: str) -> set[str]:
                 i += len(run)
                 continue
         i += 1
-    return out
+    return frozenset(out)
 
 
 def _home(place: str | None, table: Aliases) -> bool:

@@ -199,12 +199,24 @@ def clause_end(sentence: str, pos: int, pattern: re.Pattern[str] = _CLAUSE_BREAK
     return m.start() if m else len(sentence)
 
 
+def _mask(clause: str) -> str:
+    """The clause with its non-negating phrases ("không quân", "có thể thấy") blanked, offsets kept."""
+    return _NON_NEGATING.sub(lambda m: " " * len(m.group()), clause)
+
+
+def _in_modal_scope(masked: str, modal_re: re.Pattern[str]) -> bool:
+    """The last future or hypothetical word of the clause reaches its end: no subordinate clause
+    opens after it ("sẽ đáp trả sau khi ...")."""
+    modal = next(reversed(list(modal_re.finditer(masked))), None)
+    return modal is not None and not _SCOPE_BREAK.search(masked, modal.end())
+
+
 def is_asserted(sentence: str, start: int, end: int, type_: str = "") -> bool:
     """False when the words before the trigger (in its clause, last 8 syllables) negate it or
     make it hypothetical: không, chưa, phủ nhận, sẽ, có thể, dự kiến, nếu, có nguy cơ, nhằm...
     A following "sẽ" ("nhất trí sẽ") also makes it a plan; a warning is an appeal even so."""
     clause = sentence[clause_start(sentence, start) : start]
-    masked = _NON_NEGATING.sub(lambda m: " " * len(m.group()), clause)  # same offsets, masked phrases blank
+    masked = _mask(clause)
     words = list(re.finditer(r"\S+", masked))
     cut = words[-WINDOW_SYLLABLES].start() if len(words) >= WINDOW_SYLLABLES else 0
     # searched in the whole clause, kept only inside the window: a lookbehind sees the word before
@@ -213,8 +225,7 @@ def is_asserted(sentence: str, start: int, end: int, type_: str = "") -> bool:
         type_ in _TYPE_VETO and any(m.start() >= cut for m in _TYPE_VETO[type_].finditer(masked))
     ):
         return False
-    modal = next(reversed(list(_STRONG_MODAL.finditer(masked))), None)
-    if modal is not None and not _SCOPE_BREAK.search(masked, modal.end()):
+    if _in_modal_scope(masked, _STRONG_MODAL):
         return False
     if _CONDITION.search(sentence, clause_start(sentence, start, HARD_BREAK_RE), start) and type_ != "appeal":
         return False  # "Matxcơva có thể sử dụng vũ khí hạt nhân nếu ..., hoặc phóng tên lửa ...": the condition's list
@@ -372,10 +383,11 @@ def _hypothetical(sentence: str, pos: int) -> bool:
     """A future or hypothetical word anywhere earlier in the clause, with no subordinate clause
     opening after it: "có thể đã đi đến một cuộc chiến hạt nhân khiến hàng triệu người thiệt
     mạng", "không thể để hàng chục ngàn người dân ... phải bỏ mạng"."""
-    masked = _NON_NEGATING.sub(lambda m: " " * len(m.group()), sentence[clause_start(sentence, pos) : pos])
-    modal = next(reversed(list(_STRONG_MODAL.finditer(masked))), None) or next(
-        reversed(list(re.finditer(r"(?i)(?<!\w)không thể để(?!\w)", masked))), None)
-    return modal is not None and not _SCOPE_BREAK.search(masked, modal.end())
+    masked = _mask(sentence[clause_start(sentence, pos) : pos])
+    return _in_modal_scope(masked, _STRONG_MODAL if _STRONG_MODAL.search(masked) else _CANNOT_LET)
+
+
+_CANNOT_LET = re.compile(r"(?i)(?<!\w)không thể để(?!\w)")
 
 
 def find_casualties(sentence: str, dates: list[tuple[int, int]]) -> list[Casualty]:
